@@ -1,0 +1,105 @@
+import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hash, verify } from '@node-rs/argon2';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '../common/postgres-errors.js';
+import type { Environment } from '../config/environment.js';
+import { toCurrentUserDto } from '../users/user.mapper.js';
+import { User } from '../users/user.entity.js';
+import type { AuthUser } from './auth-user.js';
+import type { LoginDto } from './dto/login.dto.js';
+import type { SessionDto } from './dto/session.dto.js';
+import type { SignupDto } from './dto/signup.dto.js';
+import { generateToken, hashToken } from './tokens.js';
+
+/** last_seen_at is refreshed at most this often, so authentication stays one read per request. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+interface SessionRow {
+  session_id: string;
+  user_id: number;
+  username: string;
+  last_seen_at: Date | null;
+}
+
+/* Passwords: @node-rs/argon2's default is argon2id with a random salt per hash. */
+@Injectable()
+export class AuthService {
+  /* Verified when a username is unknown, so a failed login takes as long whether or not the user exists. */
+  private readonly decoyHash = hash('decoy password');
+  private readonly tokenTtlSeconds: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.tokenTtlSeconds = config.get('TOKEN_TTL', { infer: true });
+  }
+
+  async signup(dto: SignupDto): Promise<SessionDto> {
+    const passwordHash = await hash(dto.password_1);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await manager.save(
+          manager.create(User, { username: dto.username, email: dto.email, passwordHash, lastSeenAt: new Date() }),
+        );
+        return { token: await this.openSession(manager, user.id), user: toCurrentUserDto(user) };
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
+        const field = pgConstraint(error) === 'users_email_lower_key' ? 'email' : 'username';
+        throw new ConflictException(`That ${field} is already taken`);
+      }
+      throw error;
+    }
+  }
+
+  async login(dto: LoginDto): Promise<SessionDto> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .where('lower(user.username) = lower(:username)', { username: dto.username })
+      .getOne();
+    const passwordMatches = await verify(user?.passwordHash ?? (await this.decoyHash), dto.password);
+    if (!user || !passwordMatches) {
+      throw new UnauthorizedException('Wrong username or password');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await manager.update(User, user.id, { lastSeenAt: new Date() });
+      return { token: await this.openSession(manager, user.id), user: toCurrentUserDto(user) };
+    });
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+  }
+
+  /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */
+  async authenticate(token: string): Promise<AuthUser | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT s.id AS session_id, u.id AS user_id, u.username, u.last_seen_at
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    if (!row.last_seen_at || Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      await this.dataSource.query('UPDATE users SET last_seen_at = now() WHERE id = $1', [row.user_id]);
+    }
+    return { id: row.user_id, username: row.username, sessionId: row.session_id };
+  }
+
+  private async openSession(manager: EntityManager, userId: number): Promise<string> {
+    const token = generateToken();
+    await manager.query(
+      `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+      [userId, hashToken(token), this.tokenTtlSeconds],
+    );
+    return token;
+  }
+}

@@ -1,0 +1,72 @@
+/*
+ * Gives every error the one ErrorResponseDto shape. Anything that is not an
+ * HttpException is logged with its stack and answered as a bare 500 (or 503
+ * when the database is unreachable), so no stack trace or SQL reaches a client.
+ */
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import type { ErrorResponseDto } from './error-response.dto.js';
+import { isDatabaseUnavailable } from './postgres-errors.js';
+import { RequestValidationException } from './validation.js';
+
+/** Errors raised by body-parser carry their HTTP status and a stable `type`. */
+interface BodyParserError {
+  status: number;
+  type: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+}
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'Request body is not valid JSON',
+  'entity.too.large': 'Request body is too large',
+  'encoding.unsupported': 'Request body encoding is not supported',
+  'charset.unsupported': 'Request body charset is not supported',
+  'request.aborted': 'Request was aborted',
+};
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (!response.headersSent) {
+      response.status(body.statusCode).json(body);
+    }
+  }
+
+  private toBody(exception: unknown): ErrorResponseDto {
+    if (exception instanceof RequestValidationException) {
+      return { ...this.shape(HttpStatus.BAD_REQUEST, 'Request validation failed'), details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      return this.shape(exception.getStatus(), this.messageOf(exception));
+    }
+    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      return this.shape(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? 'Request body could not be read');
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unavailable: ${String(exception)}`);
+      return this.shape(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return this.shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+
+  private messageOf(exception: HttpException): string {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    return typeof message === 'string' ? message : exception.message;
+  }
+
+  private shape(statusCode: number, message: string): ErrorResponseDto {
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  }
+}

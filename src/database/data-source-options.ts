@@ -1,0 +1,23 @@
+import type { DataSourceOptions } from 'typeorm';
+import { Session } from '../auth/session.entity.js';
+import { Chat } from '../chats/chat.entity.js';
+import { Message } from '../messages/message.entity.js';
+import { User } from '../users/user.entity.js';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
+
+export const entities = [User, Session, Message, Chat];
+export const migrations = [InitialSchema1764000000000];
+
+/** One definition for the app, the migration CLI (ormconfig.ts) and the tests. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    extra: { max: poolSize },
+  };
+}

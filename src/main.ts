@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { enabledLogLevels, validateEnvironment } from './config/environment.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+
+async function bootstrap(): Promise<void> {
+  const env = validateEnvironment(process.env);
+  const logger = new Logger('Bootstrap');
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    logger.log(`DATABASE_URL is not set; starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}`);
+    const embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR);
+    databaseUrl = embedded.url;
+    process.once('exit', () => void embedded.stop());
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
+    bodyParser: false,
+    logger: enabledLogLevels(env.LOG_LEVEL),
+  });
+  const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
+  logger.log(`Migrations applied: ${applied.length}`);
+  configureApp(app);
+  await app.listen(env.PORT);
+  logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
+}
+
+void bootstrap();

@@ -1,0 +1,25 @@
+import type { MessageDto } from './dto/message.dto.js';
+
+/** A messages row as the raw queries return it (bigint ids arrive as strings). */
+export interface MessageRow {
+  id: string;
+  sender_id: number;
+  recipient_id: number;
+  body: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export const MESSAGE_COLUMNS = 'm.id, m.sender_id, m.recipient_id, m.body, m.created_at, m.read_at';
+
+export function toMessageDto(row: MessageRow): MessageDto {
+  return {
+    id: Number(row.id),
+    sender_id: row.sender_id,
+    recipient_id: row.recipient_id,
+    message: row.body,
+    created: row.created_at,
+    read: row.read_at !== null,
+    read_at: row.read_at,
+  };
+}

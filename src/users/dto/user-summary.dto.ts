@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class UserSummaryDto {
+  /** @example 2 */
+  id!: number;
+
+  /** @example user_2 */
+  username!: string;
+
+  /** True while the user has at least one live session. */
+  active!: boolean;
+
+  /** When the user last signed up, logged in or made a request (to the minute). */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  last_seen_at!: Date | null;
+}
+
+export class UserPageDto {
+  users!: UserSummaryDto[];
+
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  @ApiProperty({ type: String, nullable: true })
+  next_cursor!: string | null;
+}

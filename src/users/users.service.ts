@@ -1,0 +1,59 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import type { CurrentUserDto } from './dto/current-user.dto.js';
+import type { ListUsersQueryDto, UserFilter } from './dto/list-users-query.dto.js';
+import type { UserPageDto } from './dto/user-summary.dto.js';
+import { toCurrentUserDto } from './user.mapper.js';
+import { User } from './user.entity.js';
+
+/* A live session makes a user active; sessions_user_id_expires_at_idx answers it per user. */
+const HAS_LIVE_SESSION = 'EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now())';
+const FILTERS: Record<UserFilter, string> = {
+  all: 'TRUE',
+  active: HAS_LIVE_SESSION,
+  inactive: `NOT ${HAS_LIVE_SESSION}`,
+};
+
+interface UserRow {
+  id: number;
+  username: string;
+  last_seen_at: Date | null;
+  active: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Everyone but the caller, in id order (keyset paging on the primary key). */
+  async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
+    const after = query.cursor ? decodeCursor(query.cursor) : '0';
+    const rows: UserRow[] = await this.dataSource.query(
+      `SELECT u.id, u.username, u.last_seen_at, ${HAS_LIVE_SESSION} AS active
+         FROM users u
+        WHERE u.id > $1::bigint AND u.id <> $2 AND ${FILTERS[query.type]}
+        ORDER BY u.id
+        LIMIT $3`,
+      [after, callerId, query.limit + 1],
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      users: page.map((row) => ({ id: row.id, username: row.username, active: row.active, last_seen_at: row.last_seen_at })),
+      next_cursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+    };
+  }
+
+  async getCurrentUser(userId: number): Promise<CurrentUserDto> {
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    return toCurrentUserDto(user);
+  }
+
+  /** Throws 404 unless a user has this id. */
+  async assertExists(userId: number): Promise<void> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+    if (rows.length === 0) throw new NotFoundException(`No user has id ${userId}`);
+  }
+}
