@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
   const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
   logger.log(`Migrations applied: ${applied.length}`);
   configureApp(app);
+  app.enableShutdownHooks();
   await app.listen(env.PORT);
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
 }

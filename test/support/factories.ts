@@ -1,0 +1,46 @@
+/* Small builders for e2e tests: users that exist over the real API, and messages between them. */
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './test-app.js';
+
+export interface TestUser {
+  id: number;
+  username: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface MessageBody {
+  id: number;
+  sender_id: number;
+  recipient_id: number;
+  message: string;
+  created: string;
+  read: boolean;
+  read_at: string | null;
+}
+
+export function uniqueName(prefix = 'user'): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export function bearer(user: Pick<TestUser, 'token'>): { Authorization: string } {
+  return { Authorization: `Bearer ${user.token}` };
+}
+
+export async function signupUser(testApp: TestApp, overrides: Partial<Pick<TestUser, 'username' | 'email' | 'password'>> = {}): Promise<TestUser> {
+  const username = overrides.username ?? uniqueName();
+  const email = overrides.email ?? `${username}@example.com`;
+  const password = overrides.password ?? 'correct horse battery';
+  const response = await testApp
+    .api()
+    .post('/signup')
+    .send({ username, email, password_1: password, password_2: password })
+    .expect(201);
+  return { id: response.body.user.id, username, email, password, token: response.body.token };
+}
+
+export async function sendMessage(testApp: TestApp, from: TestUser, to: Pick<TestUser, 'id'>, message = 'hello'): Promise<MessageBody> {
+  const response = await testApp.api().post('/send').set(bearer(from)).send({ user_id: to.id, message }).expect(201);
+  return response.body as MessageBody;
+}
