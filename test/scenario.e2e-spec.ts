@@ -36,8 +36,17 @@ describe('the seed scenario', () => {
     const found = active.body.users.find((u: { username: string }) => u.username === 'user_2');
     expect(found).toMatchObject({ id: user2.id, active: true });
 
-    const sent = await api().post('/send').set(bearer(user1)).send({ user_id: found.id, message: 'Hello, user_2' }).expect(201);
-    expect(sent.body).toMatchObject({ sender_id: user1.id, recipient_id: user2.id, message: 'Hello, user_2', read: false });
+    const sent = await api()
+      .post('/send')
+      .set(bearer(user1))
+      .send({ user_id: found.id, message: 'Hello, user_2' })
+      .expect(201);
+    expect(sent.body).toMatchObject({
+      sender_id: user1.id,
+      recipient_id: user2.id,
+      message: 'Hello, user_2',
+      read: false,
+    });
 
     const chats = await api().get('/chat').set(bearer(user2)).expect(200);
     expect(chats.body.chats).toEqual([

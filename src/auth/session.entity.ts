@@ -1,11 +1,24 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { User } from '../users/user.entity.js';
 
 /* One row per login. Only a SHA-256 of the token is stored; logging out deletes the row. */
 @Entity('sessions')
 @Index('sessions_user_id_expires_at_idx', ['userId', 'expiresAt'])
 export class Session {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'sessions_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'sessions_pkey',
+  })
   id!: string;
 
   @Column({ name: 'user_id', type: 'integer' })

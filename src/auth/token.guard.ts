@@ -15,7 +15,7 @@ import { IS_PUBLIC_KEY } from './public.decorator.js';
 function takeBodyToken(request: Request): unknown {
   const body: unknown = request.body;
   if (!body || typeof body !== 'object' || Array.isArray(body) || !('token' in body)) return undefined;
-  const { token } = body as { token: unknown };
+  const { token } = body;
   delete (body as { token?: unknown }).token;
   return token;
 }
@@ -37,7 +37,10 @@ export class TokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

@@ -103,7 +103,11 @@ export class ChatsService {
 
   /** Marks read what `readerId` received from `senderId`, up to `upToId` when given. */
   async markChatRead(readerId: number, senderId: number, upToId?: number): Promise<MarkReadResultDto> {
-    const rows: MarkReadResultDto[] = await this.dataSource.query(MARK_READ_SQL, [readerId, senderId, upToId ?? MAX_BIGINT]);
+    const rows: MarkReadResultDto[] = await this.dataSource.query(MARK_READ_SQL, [
+      readerId,
+      senderId,
+      upToId ?? MAX_BIGINT,
+    ]);
     const updated = rows[0].updated;
     if (updated === 0) {
       await this.usersService.assertExists(senderId);

@@ -13,11 +13,21 @@ export function pgErrorCode(error: unknown): string | undefined {
 
 /** The constraint a violation names, e.g. `users_username_lower_key`. */
 export function pgConstraint(error: unknown): string | undefined {
-  const source = error instanceof QueryFailedError ? error.driverError : error;
+  const source: unknown = error instanceof QueryFailedError ? error.driverError : error;
   return (source as { constraint?: string } | null)?.constraint;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
 
 /** True when the error says the database cannot be reached rather than that the query was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { User } from '../users/user.entity.js';
 
 /*
@@ -11,7 +21,11 @@ import { User } from '../users/user.entity.js';
 @Index('messages_unread_idx', ['recipientId', 'senderId', 'id'], { where: 'read_at IS NULL' })
 @Check('messages_not_to_self', 'sender_id <> recipient_id')
 export class Message {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'messages_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'messages_pkey',
+  })
   id!: string;
 
   @Index('messages_sender_id_idx')

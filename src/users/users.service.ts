@@ -41,7 +41,12 @@ export class UsersService {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      users: page.map((row) => ({ id: row.id, username: row.username, active: row.active, last_seen_at: row.last_seen_at })),
+      users: page.map((row) => ({
+        id: row.id,
+        username: row.username,
+        active: row.active,
+        last_seen_at: row.last_seen_at,
+      })),
       next_cursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
     };
   }

@@ -28,7 +28,10 @@ export function bearer(user: Pick<TestUser, 'token'>): { Authorization: string }
   return { Authorization: `Bearer ${user.token}` };
 }
 
-export async function signupUser(testApp: TestApp, overrides: Partial<Pick<TestUser, 'username' | 'email' | 'password'>> = {}): Promise<TestUser> {
+export async function signupUser(
+  testApp: TestApp,
+  overrides: Partial<Pick<TestUser, 'username' | 'email' | 'password'>> = {},
+): Promise<TestUser> {
   const username = overrides.username ?? uniqueName();
   const email = overrides.email ?? `${username}@example.com`;
   const password = overrides.password ?? 'correct horse battery';
@@ -40,7 +43,12 @@ export async function signupUser(testApp: TestApp, overrides: Partial<Pick<TestU
   return { id: response.body.user.id, username, email, password, token: response.body.token };
 }
 
-export async function sendMessage(testApp: TestApp, from: TestUser, to: Pick<TestUser, 'id'>, message = 'hello'): Promise<MessageBody> {
+export async function sendMessage(
+  testApp: TestApp,
+  from: TestUser,
+  to: Pick<TestUser, 'id'>,
+  message = 'hello',
+): Promise<MessageBody> {
   const response = await testApp.api().post('/send').set(bearer(from)).send({ user_id: to.id, message }).expect(201);
   return response.body as MessageBody;
 }

@@ -13,6 +13,7 @@ export function IsMessageText(): PropertyDecorator {
     IsString(),
     MaxLength(MAX_MESSAGE_LENGTH),
     Matches(/\S/, { message: '$property must not be empty or only white space' }),
+    // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule looks for
     Matches(/^[^\u0000]*$/, { message: '$property must not contain NUL characters' }),
   );
 }
