@@ -5,6 +5,7 @@ export class ChatDto {
   /** The other user in this chat. */
   user_id!: number;
 
+  /** The other user's username. */
   username!: string;
 
   /** Messages from that user you have not marked read. */

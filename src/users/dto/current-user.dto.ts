@@ -1,12 +1,22 @@
 export class CurrentUserDto {
-  /** @example 1 */
+  /**
+   * The user's id, used as `user_id` elsewhere.
+   * @example 1
+   */
   id!: number;
 
-  /** @example user_1 */
+  /**
+   * Unique regardless of case.
+   * @example user_1
+   */
   username!: string;
 
-  /** @example user_1@example.com */
+  /**
+   * Only ever shown to its owner.
+   * @example user_1@example.com
+   */
   email!: string;
 
+  /** When the account was created. */
   created_at!: Date;
 }

@@ -1,10 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class UserSummaryDto {
-  /** @example 2 */
+  /**
+   * Pass it as `user_id` to send a message or open the chat.
+   * @example 2
+   */
   id!: number;
 
-  /** @example user_2 */
+  /**
+   * Unique regardless of case.
+   * @example user_2
+   */
   username!: string;
 
   /** True while the user has at least one live session. */
@@ -16,6 +22,7 @@ export class UserSummaryDto {
 }
 
 export class UserPageDto {
+  /** In id order; never includes the caller. */
   users!: UserSummaryDto[];
 
   /** Pass as `cursor` to get the next page; null on the last page. */
