@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { App } from 'supertest/types.js';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -12,6 +13,8 @@ export interface TestApp {
   /** A supertest request builder against the app. */
   api: () => ReturnType<typeof request>;
   database: TestDatabase;
+  /** Raw SQL on the app's database, for arranging state and checking what was stored. */
+  query<T = Record<string, any>>(sql: string, parameters?: unknown[]): Promise<T[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rows are asserted on, not typed
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function createTestApp(): Promise<TestApp> {
     http,
     api: () => request(http),
     database,
+    query: (sql, parameters) => app.get(DataSource).query(sql, parameters),
     close: async () => {
       await app.close();
       await database.drop();
