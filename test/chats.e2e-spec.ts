@@ -1,0 +1,222 @@
+import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const ids = (messages: MessageBody[]) => messages.map((m) => m.id);
+
+describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const listChats = (user: TestUser, query: Record<string, unknown> = {}) =>
+    testApp.api().get('/chat').query(query).set(bearer(user)).expect(200);
+  const history = (user: TestUser, peer: Pick<TestUser, 'id'>, query: Record<string, unknown> = {}) =>
+    testApp.api().get(`/chat/${peer.id}`).query(query).set(bearer(user));
+  const markRead = (user: TestUser, peer: Pick<TestUser, 'id'>, body?: object) =>
+    testApp.api().post(`/read/${peer.id}`).set(bearer(user)).send(body);
+
+  describe('GET /chat', () => {
+    it('lists chats newest activity first, with unread counts and the last message either way', async () => {
+      const [me, ann, ben] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      await sendMessage(testApp, ann, me, 'from ann 1');
+      await sendMessage(testApp, ann, me, 'from ann 2');
+      const fromBen = await sendMessage(testApp, ben, me, 'from ben');
+      const toAnn = await sendMessage(testApp, me, ann, 'reply to ann');
+
+      const response = await listChats(me);
+
+      expect(response.body).toEqual({
+        chats: [
+          { user_id: ann.id, username: ann.username, unread_count: 2, last_message: toAnn },
+          { user_id: ben.id, username: ben.username, unread_count: 1, last_message: fromBen },
+        ],
+        next_cursor: null,
+      });
+      const annView = await listChats(ann);
+      expect(annView.body.chats).toEqual([
+        { user_id: me.id, username: me.username, unread_count: 1, last_message: toAnn },
+      ]);
+    });
+
+    it('is empty for a user with no messages', async () => {
+      const loner = await signupUser(testApp);
+      expect((await listChats(loner)).body).toEqual({ chats: [], next_cursor: null });
+    });
+
+    it('pages with limit and cursor without skipping or repeating a chat', async () => {
+      const me = await signupUser(testApp);
+      const peers: TestUser[] = [];
+      for (let i = 0; i < 5; i++) {
+        const peer = await signupUser(testApp);
+        await sendMessage(testApp, peer, me, `hello ${i}`);
+        peers.push(peer);
+      }
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await listChats(me, { limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.body.chats.map((c: { user_id: number }) => c.user_id));
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(peers.map((p) => p.id).reverse());
+    });
+
+    it.each([
+      ['limit', { limit: 0 }],
+      ['limit', { limit: 201 }],
+      ['cursor', { cursor: 'x'.repeat(65) }],
+    ])('answers 400 naming %s for %j', async (field, query) => {
+      const user = await signupUser(testApp);
+      const response = await testApp.api().get('/chat').query(query).set(bearer(user)).expect(400);
+      expect(response.body.details).toEqual([{ field, errors: [expect.any(String)] }]);
+    });
+
+    it('answers 400 for a cursor it did not issue', async () => {
+      const user = await signupUser(testApp);
+      const response = await testApp.api().get('/chat').query({ cursor: 'bm90LWEtY3Vyc29y' }).set(bearer(user));
+      expect(response.status).toBe(400);
+    });
+  });
+
+  describe('GET /chat/{user_id}', () => {
+    let me: TestUser;
+    let peer: TestUser;
+    let sent: MessageBody[];
+
+    beforeAll(async () => {
+      me = await signupUser(testApp);
+      peer = await signupUser(testApp);
+      sent = [];
+      for (let i = 0; i < 7; i++) {
+        const [from, to] = i % 2 === 0 ? [me, peer] : [peer, me];
+        sent.push(await sendMessage(testApp, from, to, `message ${i}`));
+      }
+      const stranger = await signupUser(testApp);
+      await sendMessage(testApp, stranger, me, 'not part of this conversation');
+    });
+
+    it('returns the latest page, oldest to newest, with both directions', async () => {
+      const response = await history(me, peer).expect(200);
+      expect(response.body).toEqual({ messages: sent, next_cursor: null });
+    });
+
+    it('pages backwards with before = next_cursor', async () => {
+      const latest = await history(me, peer, { limit: 3 }).expect(200);
+      expect(ids(latest.body.messages)).toEqual(ids(sent.slice(4)));
+      expect(latest.body.next_cursor).toBe(sent[4].id);
+
+      const older = await history(me, peer, { limit: 3, before: latest.body.next_cursor }).expect(200);
+      expect(ids(older.body.messages)).toEqual(ids(sent.slice(1, 4)));
+
+      const oldest = await history(me, peer, { limit: 3, before: older.body.next_cursor }).expect(200);
+      expect(oldest.body).toEqual({ messages: [sent[0]], next_cursor: null });
+    });
+
+    it('pages forwards with after = next_cursor', async () => {
+      const first = await history(peer, me, { limit: 4, after: 0 }).expect(200);
+      expect(ids(first.body.messages)).toEqual(ids(sent.slice(0, 4)));
+      expect(first.body.next_cursor).toBe(sent[3].id);
+
+      const rest = await history(peer, me, { limit: 4, after: first.body.next_cursor }).expect(200);
+      expect(rest.body).toEqual({ messages: sent.slice(4), next_cursor: null });
+    });
+
+    it('is an empty page for an existing user you never talked to', async () => {
+      const other = await signupUser(testApp);
+      await history(me, other).expect(200, { messages: [], next_cursor: null });
+    });
+
+    it('answers 404 for an unknown user', async () => {
+      const response = await history(me, { id: 987654 }).expect(404);
+      expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'No user has id 987654' });
+    });
+
+    it('answers 400 for before and after together', async () => {
+      const response = await history(me, peer, { before: 10, after: 1 }).expect(400);
+      expect(response.body.message).toBe('Pass either before or after, not both');
+    });
+
+    it.each([
+      ['user_id', '/chat/abc', {}],
+      ['user_id', '/chat/0', {}],
+      ['user_id', '/chat/-3', {}],
+      ['user_id', '/chat/1.5', {}],
+      ['user_id', '/chat/99999999999999999999', {}],
+      ['before', '/chat/1', { before: 'soon' }],
+      ['before', '/chat/1', { before: '0' }],
+      ['after', '/chat/1', { after: '-1' }],
+      ['limit', '/chat/1', { limit: '1000' }],
+    ])('answers 400 naming %s for %s %j', async (field, path, query) => {
+      const response = await testApp.api().get(path).query(query).set(bearer(me)).expect(400);
+      expect(response.body.details).toEqual([{ field, errors: [expect.any(String)] }]);
+    });
+  });
+
+  describe('POST /read/{user_id}', () => {
+    it('marks read only what the reader received from that user, and the unread count follows', async () => {
+      const [me, ann, ben] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      await sendMessage(testApp, ann, me, 'a1');
+      await sendMessage(testApp, ann, me, 'a2');
+      const mine = await sendMessage(testApp, me, ann, 'mine');
+      await sendMessage(testApp, ben, me, 'b1');
+
+      await markRead(me, ann).expect(200, { updated: 2 });
+      await markRead(me, ann).expect(200, { updated: 0 });
+
+      const chats = await listChats(me);
+      const unread = Object.fromEntries(
+        chats.body.chats.map((c: { user_id: number; unread_count: number }) => [c.user_id, c.unread_count]),
+      );
+      expect(unread).toEqual({ [ann.id]: 0, [ben.id]: 1 });
+      const annHistory = await history(ann, me).expect(200);
+      expect(annHistory.body.messages.find((m: MessageBody) => m.id === mine.id).read).toBe(false);
+    });
+
+    it('with up_to_id marks only up to that message', async () => {
+      const [me, ann] = [await signupUser(testApp), await signupUser(testApp)];
+      const first = await sendMessage(testApp, ann, me, 'one');
+      const second = await sendMessage(testApp, ann, me, 'two');
+      const third = await sendMessage(testApp, ann, me, 'three');
+
+      await markRead(me, ann, { up_to_id: second.id }).expect(200, { updated: 2 });
+
+      expect((await listChats(me)).body.chats[0].unread_count).toBe(1);
+      const page = await history(me, ann).expect(200);
+      expect(page.body.messages.map((m: MessageBody) => [m.id, m.read])).toEqual([
+        [first.id, true],
+        [second.id, true],
+        [third.id, false],
+      ]);
+      expect(page.body.messages[0].read_at).toEqual(expect.any(String));
+    });
+
+    it('changes nothing when a third user marks someone else’s chat', async () => {
+      const [me, ann, eve] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      await sendMessage(testApp, ann, me, 'private');
+      await markRead(eve, ann).expect(200, { updated: 0 });
+      expect((await listChats(me)).body.chats[0].unread_count).toBe(1);
+    });
+
+    it('answers 404 for an unknown user', async () => {
+      const me = await signupUser(testApp);
+      await markRead(me, { id: 876543 }).expect(404);
+    });
+
+    it.each([
+      ['up_to_id', { up_to_id: 'all' }],
+      ['up_to_id', { up_to_id: 0 }],
+      ['up_to_id', { up_to_id: 2 ** 63 }],
+      ['extra', { extra: true }],
+    ])('answers 400 naming %s for %j', async (field, body) => {
+      const me = await signupUser(testApp);
+      const response = await markRead(me, { id: 1 }, body).expect(400);
+      expect(response.body.details).toEqual([{ field, errors: [expect.any(String)] }]);
+    });
+  });
+});
