@@ -8,10 +8,18 @@ export class RequestValidationException extends BadRequestException {
   }
 }
 
+/* When a value has the wrong type, its range and format rules only add noise. */
+const TYPE_RULES = new Set(['isInt', 'isString', 'isNumber', 'isBoolean', 'nestedValidation', 'whitelistValidation']);
+
+function messagesOf(constraints: Record<string, string>): string[] {
+  const typeErrors = Object.keys(constraints).filter((rule) => TYPE_RULES.has(rule));
+  return typeErrors.length > 0 ? typeErrors.map((rule) => constraints[rule]) : Object.values(constraints);
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldErrorDto[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
+    const own = error.constraints ? [{ field, errors: messagesOf(error.constraints) }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -21,7 +29,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldErrorDto[] {
  * refused whole, before field checks); a POST without a body counts as `{}`.
  */
 class RequestValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') {
       if (value === undefined) return super.transform({}, metadata);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -37,8 +45,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    stopAtFirstError: true,
-    // Report the first broken rule of each field, and never echo the submitted value back.
+    // Never echo the submitted value back.
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new RequestValidationException(flatten(errors)),
   });
