@@ -11,6 +11,7 @@ import type { AuthUser } from './auth-user.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SessionDto } from './dto/session.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
+import { AUTHENTICATE_SQL, CLOSE_SESSION_SQL, OPEN_SESSION_SQL } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
 /** last_seen_at is refreshed at most this often, so authentication stays one read per request. */
@@ -73,19 +74,13 @@ export class AuthService {
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+    await this.dataSource.query(CLOSE_SESSION_SQL, [sessionId]);
   }
 
   /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT s.id AS session_id, u.id AS user_id, u.username, u.last_seen_at
-         FROM sessions s
-         JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [hashToken(token)],
-    );
+    const rows: SessionRow[] = await this.dataSource.query(AUTHENTICATE_SQL, [hashToken(token)]);
     const row = rows[0];
     if (!row) return null;
     if (!row.last_seen_at || Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
@@ -96,10 +91,7 @@ export class AuthService {
 
   private async openSession(manager: EntityManager, userId: number): Promise<string> {
     const token = generateToken();
-    await manager.query(
-      `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
-      [userId, hashToken(token), this.tokenTtlSeconds],
-    );
+    await manager.query(OPEN_SESSION_SQL, [userId, hashToken(token), this.tokenTtlSeconds]);
     return token;
   }
 }

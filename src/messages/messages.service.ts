@@ -1,9 +1,3 @@
-/*
- * Writing messages. Each write is a single SQL statement that inserts the
- * message(s) and upserts both sides' chat rows, so a message and the unread
- * count it adds are committed together or not at all. Chat rows are locked in
- * (owner_id, peer_id) order everywhere, so concurrent sends cannot deadlock.
- */
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -11,36 +5,7 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/send-message.dto.js';
 import { type MessageRow, toMessageDto } from './message.mapper.js';
-
-const UPSERT_CHATS = `
-  INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count)
-  SELECT owner_id, peer_id, message_id, unread FROM sides ORDER BY owner_id, peer_id
-  ON CONFLICT (owner_id, peer_id) DO UPDATE
-     SET last_message_id = GREATEST(chats.last_message_id, EXCLUDED.last_message_id),
-         unread_count = chats.unread_count + EXCLUDED.unread_count`;
-
-const SEND_SQL = `
-  WITH message AS (
-    INSERT INTO messages (sender_id, recipient_id, body) VALUES ($1, $2, $3)
-    RETURNING id, sender_id, recipient_id, body, created_at, read_at
-  ), sides AS (
-    SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
-    UNION ALL
-    SELECT sender_id, recipient_id, id, 0 FROM message
-  ), chat_rows AS (${UPSERT_CHATS})
-  SELECT * FROM message`;
-
-const BROADCAST_SQL = `
-  WITH message AS (
-    INSERT INTO messages (sender_id, recipient_id, body)
-    SELECT $1, id, $2 FROM users WHERE id <> $1 ORDER BY id
-    RETURNING id, sender_id, recipient_id
-  ), sides AS (
-    SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
-    UNION ALL
-    SELECT sender_id, recipient_id, id, 0 FROM message
-  ), chat_rows AS (${UPSERT_CHATS})
-  SELECT count(*)::int AS sent FROM message`;
+import { BROADCAST_SQL, SEND_SQL } from './message.queries.js';
 
 @Injectable()
 export class MessagesService {

@@ -3,18 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { CurrentUserDto } from './dto/current-user.dto.js';
-import type { ListUsersQueryDto, UserFilter } from './dto/list-users-query.dto.js';
+import type { ListUsersQueryDto } from './dto/list-users-query.dto.js';
 import type { UserPageDto } from './dto/user-summary.dto.js';
 import { toCurrentUserDto } from './user.mapper.js';
+import { LIST_USERS_SQL } from './user.queries.js';
 import { User } from './user.entity.js';
-
-/* A live session makes a user active; sessions_user_id_expires_at_idx answers it per user. */
-const HAS_LIVE_SESSION = 'EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now())';
-const FILTERS: Record<UserFilter, string> = {
-  all: 'TRUE',
-  active: HAS_LIVE_SESSION,
-  inactive: `NOT ${HAS_LIVE_SESSION}`,
-};
 
 interface UserRow {
   id: number;
@@ -30,14 +23,7 @@ export class UsersService {
   /** Everyone but the caller, in id order (keyset paging on the primary key). */
   async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
     const after = query.cursor ? decodeCursor(query.cursor) : '0';
-    const rows: UserRow[] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.last_seen_at, ${HAS_LIVE_SESSION} AS active
-         FROM users u
-        WHERE u.id > $1::bigint AND u.id <> $2 AND ${FILTERS[query.type]}
-        ORDER BY u.id
-        LIMIT $3`,
-      [after, callerId, query.limit + 1],
-    );
+    const rows: UserRow[] = await this.dataSource.query(LIST_USERS_SQL[query.type], [after, callerId, query.limit + 1]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {

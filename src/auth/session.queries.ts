@@ -1,0 +1,12 @@
+/* The session SQL. AUTHENTICATE_SQL runs on every authenticated request (sessions_token_hash_key). */
+
+export const AUTHENTICATE_SQL = `
+  SELECT s.id AS session_id, u.id AS user_id, u.username, u.last_seen_at
+    FROM sessions s
+    JOIN users u ON u.id = s.user_id
+   WHERE s.token_hash = $1 AND s.expires_at > now()`;
+
+export const OPEN_SESSION_SQL = `
+  INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`;
+
+export const CLOSE_SESSION_SQL = 'DELETE FROM sessions WHERE id = $1';

@@ -1,0 +1,36 @@
+/*
+ * The write path of messages. Each write is a single SQL statement that
+ * inserts the message(s) and upserts both sides' chat rows, so a message and
+ * the unread count it adds are committed together or not at all. Chat rows
+ * are locked in (owner_id, peer_id) order everywhere, so concurrent sends
+ * cannot deadlock. The benchmark's SQL baseline runs these same strings.
+ */
+const UPSERT_CHATS = `
+  INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count)
+  SELECT owner_id, peer_id, message_id, unread FROM sides ORDER BY owner_id, peer_id
+  ON CONFLICT (owner_id, peer_id) DO UPDATE
+     SET last_message_id = GREATEST(chats.last_message_id, EXCLUDED.last_message_id),
+         unread_count = chats.unread_count + EXCLUDED.unread_count`;
+
+export const SEND_SQL = `
+  WITH message AS (
+    INSERT INTO messages (sender_id, recipient_id, body) VALUES ($1, $2, $3)
+    RETURNING id, sender_id, recipient_id, body, created_at, read_at
+  ), sides AS (
+    SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
+    UNION ALL
+    SELECT sender_id, recipient_id, id, 0 FROM message
+  ), chat_rows AS (${UPSERT_CHATS})
+  SELECT * FROM message`;
+
+export const BROADCAST_SQL = `
+  WITH message AS (
+    INSERT INTO messages (sender_id, recipient_id, body)
+    SELECT $1, id, $2 FROM users WHERE id <> $1 ORDER BY id
+    RETURNING id, sender_id, recipient_id
+  ), sides AS (
+    SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
+    UNION ALL
+    SELECT sender_id, recipient_id, id, 0 FROM message
+  ), chat_rows AS (${UPSERT_CHATS})
+  SELECT count(*)::int AS sent FROM message`;
