@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 
 export interface EmbeddedDatabase {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const DATABASE = 'parley';

@@ -1,0 +1,91 @@
+/*
+ * Two drivers with the same shape of result: autocannon against the HTTP
+ * service, and a plain loop of the endpoint's own SQL through a pg Pool at the
+ * same concurrency (the baseline: what the database alone can do).
+ */
+import autocannon from 'autocannon';
+import type pg from 'pg';
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+export interface HttpRequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  token: string;
+  body?: unknown;
+}
+
+export interface LoadSettings {
+  concurrency: number;
+  durationSeconds: number;
+}
+
+export async function runHttpLoad(
+  url: string,
+  next: () => HttpRequestSpec,
+  settings: LoadSettings,
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: settings.concurrency,
+    duration: settings.durationSeconds,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const spec = next();
+          return {
+            ...request,
+            method: spec.method,
+            path: spec.path,
+            headers: { authorization: `Bearer ${spec.token}`, 'content-type': 'application/json' },
+            body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.total / settings.durationSeconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}
+
+export async function runSqlLoad(
+  pool: pg.Pool,
+  operation: () => Promise<unknown>,
+  settings: LoadSettings,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = Date.now() + settings.durationSeconds * 1000;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const started = performance.now();
+      try {
+        await operation();
+      } catch {
+        failures++;
+      }
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: latencies.length / settings.durationSeconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failures,
+  };
+}

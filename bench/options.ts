@@ -1,0 +1,53 @@
+/* Command-line flags of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  users: number;
+  messages: number;
+  hotChats: number;
+  hotChatMessages: number;
+  broadcastUsers: number[];
+  concurrency: number;
+  durationSeconds: number;
+  growth: number[] | null;
+  smoke: boolean;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      users: { type: 'string' },
+      messages: { type: 'string' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+      growth: { type: 'string' },
+    },
+  });
+  const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  if (values.smoke) {
+    return {
+      users: number(values.users, 300),
+      messages: number(values.messages, 5_000),
+      hotChats: 20,
+      hotChatMessages: 500,
+      broadcastUsers: [300],
+      concurrency: number(values.concurrency, 8),
+      durationSeconds: number(values.duration, 1),
+      growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
+      smoke: true,
+    };
+  }
+  return {
+    users: number(values.users, 10_000),
+    messages: number(values.messages, 1_000_000),
+    hotChats: 200,
+    hotChatMessages: 10_000,
+    broadcastUsers: [10_000, 100_000],
+    concurrency: number(values.concurrency, 32),
+    durationSeconds: number(values.duration, 10),
+    growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
+    smoke: false,
+  };
+}

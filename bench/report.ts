@@ -1,0 +1,76 @@
+/* The results table: printed, and written as JSON and Markdown under bench/results/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { LoadResult } from './load.js';
+
+export interface EndpointRow {
+  endpoint: string;
+  service: LoadResult;
+  baseline: LoadResult;
+}
+
+export interface BenchReport {
+  when: string;
+  dataset: Record<string, number>;
+  settings: Record<string, number>;
+  endpoints: EndpointRow[];
+  broadcasts: { recipients: number; milliseconds: number; sent: number }[];
+  growth: { messages: number; chatListP50: number; historyP50: number }[];
+  inconsistentChats: number | null;
+  rssMiB: { afterStart: number; afterRun: number } | null;
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+export function toMarkdown(report: BenchReport): string {
+  const lines = [
+    `Run ${report.when}: ${Object.entries(report.dataset)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+      .join(', ')}; ` +
+      `${Object.entries(report.settings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    '',
+  ];
+  if (report.endpoints.length > 0) {
+    lines.push(
+      '| endpoint | req/s | p50 ms | p99 ms | non-2xx | SQL baseline req/s | baseline p50 ms | service / baseline |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...report.endpoints.map(
+        ({ endpoint, service, baseline }) =>
+          `| ${endpoint} | ${fixed(service.requestsPerSecond, 0)} | ${fixed(service.p50)} | ${fixed(service.p99)} | ${service.failures} | ` +
+          `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% |`,
+      ),
+      '',
+    );
+  }
+  for (const broadcast of report.broadcasts) {
+    lines.push(
+      `POST /send_to_all to ${broadcast.recipients.toLocaleString('en')} users: ${broadcast.milliseconds.toFixed(0)} ms (sent ${broadcast.sent}).`,
+    );
+  }
+  if (report.growth.length > 0) {
+    lines.push('', '| messages | GET /chat p50 ms | GET /chat/{id} p50 ms |', '|---:|---:|---:|');
+    lines.push(
+      ...report.growth.map(
+        (g) => `| ${g.messages.toLocaleString('en')} | ${fixed(g.chatListP50)} | ${fixed(g.historyP50)} |`,
+      ),
+    );
+  }
+  if (report.inconsistentChats !== null) {
+    lines.push('', `Chat rows that disagree with the messages table after the run: ${report.inconsistentChats}.`);
+  }
+  if (report.rssMiB) {
+    lines.push(
+      `Service RSS: ${fixed(report.rssMiB.afterStart)} MiB after start, ${fixed(report.rssMiB.afterRun)} MiB after the run.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeReport(report: BenchReport, name: string): string {
+  mkdirSync('bench/results', { recursive: true });
+  const markdown = toMarkdown(report);
+  writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`bench/results/${name}.md`, markdown);
+  return markdown;
+}

@@ -1,0 +1,144 @@
+/*
+ * `npm run bench [-- --smoke | --messages N | --growth 10000,100000,1000000]`
+ * Seeds a dataset, starts the built service against it, drives every endpoint
+ * with autocannon and the same SQL through a bare pg Pool, and reports.
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
+import { createBenchDatabase } from './database.js';
+import { runHttpLoad, runSqlLoad } from './load.js';
+import { type BenchOptions, parseOptions } from './options.js';
+import { type BenchReport, writeReport } from './report.js';
+import { buildScenarios } from './scenarios.js';
+import { benchToken, HOT_PEER, HOT_USER, insertUsers, seed } from './seed.js';
+import { startService } from './service.js';
+
+const PORT = 39_180;
+// The service's pool size, so the baseline gets the same database concurrency.
+const POOL_SIZE = 10;
+// Rate limits would measure the limiter, not the service.
+const SERVICE_ENV = { DB_POOL_SIZE: String(POOL_SIZE), THROTTLE_DISABLED: 'true' };
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  log(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function deepCursor(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM messages m
+      WHERE LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2
+      ORDER BY id OFFSET 100 LIMIT 1`,
+    [HOT_USER, HOT_PEER],
+  );
+  return rows[0]?.id ?? '1';
+}
+
+async function broadcast(
+  url: string,
+  recipients: number,
+): Promise<{ recipients: number; milliseconds: number; sent: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/send_to_all`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${benchToken(HOT_USER)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: `broadcast to ${recipients}` }),
+  });
+  const milliseconds = performance.now() - started;
+  if (!response.ok) throw new Error(`send_to_all answered ${response.status}`);
+  const { sent } = (await response.json()) as { sent: number };
+  return { recipients, milliseconds, sent };
+}
+
+async function growthCurve(
+  options: BenchOptions,
+  databaseUrl: string,
+  pool: pg.Pool,
+  report: BenchReport,
+): Promise<void> {
+  const service = await startService(databaseUrl, PORT, SERVICE_ENV);
+  try {
+    for (const messages of options.growth ?? []) {
+      await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
+      const [, , chatList, history] = buildScenarios({ ...options, deepCursor: '1' });
+      const chatListResult = await runHttpLoad(service.url, chatList.next, options);
+      const historyResult = await runHttpLoad(service.url, history.next, options);
+      report.growth.push({ messages, chatListP50: chatListResult.p50, historyP50: historyResult.p50 });
+      log(
+        `${messages.toLocaleString('en')} messages: GET /chat p50 ${chatListResult.p50} ms, GET /chat/{id} p50 ${historyResult.p50} ms`,
+      );
+    }
+  } finally {
+    await service.stop();
+  }
+}
+
+async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
+  await timed('seed', () => seed(pool, options));
+  const scenarios = buildScenarios({ ...options, deepCursor: await deepCursor(pool) });
+  const service = await startService(databaseUrl, PORT, SERVICE_ENV);
+  try {
+    const afterStart = service.rssMiB();
+    for (const scenario of scenarios) {
+      const serviceResult = await runHttpLoad(service.url, scenario.next, options);
+      const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
+      report.endpoints.push({ endpoint: scenario.name, service: serviceResult, baseline });
+      log(
+        `${scenario.name}: ${serviceResult.requestsPerSecond.toFixed(0)} req/s (baseline ${baseline.requestsPerSecond.toFixed(0)}), p50 ${serviceResult.p50} ms, non-2xx ${serviceResult.failures}`,
+      );
+    }
+    report.rssMiB = { afterStart, afterRun: service.rssMiB() };
+    for (const recipients of options.broadcastUsers) {
+      const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
+      if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
+      report.broadcasts.push(await broadcast(service.url, recipients));
+      log(`send_to_all to ${recipients}: ${report.broadcasts.at(-1)?.milliseconds.toFixed(0)} ms`);
+    }
+  } finally {
+    await service.stop();
+  }
+  const { rows } = await pool.query<{ inconsistent: number }>(INCONSISTENT_CHATS_SQL);
+  report.inconsistentChats = rows[0].inconsistent;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const database = await timed('database', () => createBenchDatabase());
+  const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+  const report: BenchReport = {
+    when: new Date().toISOString(),
+    dataset: {
+      users: options.users,
+      messages: options.messages,
+      'hot-user chats': options.hotChats,
+      'hot chat messages': options.hotChatMessages,
+    },
+    settings: { concurrency: options.concurrency, 'seconds per endpoint': options.durationSeconds },
+    endpoints: [],
+    broadcasts: [],
+    growth: [],
+    inconsistentChats: null,
+    rssMiB: null,
+  };
+  try {
+    if (options.growth) await growthCurve(options, database.url, pool, report);
+    else await fullRun(options, database.url, pool, report);
+  } finally {
+    await pool.end();
+    await database.stop();
+  }
+  const name = `${options.smoke ? 'smoke' : options.growth ? 'growth' : 'full'}`;
+  console.log(`\n${writeReport(report, name)}`);
+  const failures = report.endpoints.reduce((sum, row) => sum + row.service.failures, 0);
+  if (failures > 0 || (report.inconsistentChats ?? 0) > 0) {
+    console.error(`[bench] FAILED: ${failures} non-2xx answers, ${report.inconsistentChats} inconsistent chat rows`);
+    process.exit(1);
+  }
+}
+
+void main();

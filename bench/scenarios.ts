@@ -1,0 +1,117 @@
+/*
+ * One scenario per endpoint: the HTTP request autocannon sends, and the same
+ * SQL the endpoint issues (token lookup included) for the pg baseline.
+ */
+import type pg from 'pg';
+import { AUTHENTICATE_SQL } from '../src/auth/session.queries.js';
+import { hashToken } from '../src/auth/tokens.js';
+import { LIST_CHATS_SQL, MARK_READ_SQL, MAX_BIGINT, OLDER_PAGE_SQL } from '../src/chats/chat.queries.js';
+import { SEND_SQL } from '../src/messages/message.queries.js';
+import { LIST_USERS_SQL } from '../src/users/user.queries.js';
+import type { HttpRequestSpec } from './load.js';
+import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
+
+export interface Scenario {
+  name: string;
+  next: () => HttpRequestSpec;
+  baseline: (pool: pg.Pool) => Promise<unknown>;
+}
+
+export interface ScenarioContext {
+  users: number;
+  hotChats: number;
+  /** A message id deep in the hot chat's history, for a `before` page. */
+  deepCursor: string;
+}
+
+const PAGE = 50;
+const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+
+/** The endpoint's token lookup, as the guard runs it. */
+const authenticate = (pool: pg.Pool, token: string) => pool.query(AUTHENTICATE_SQL, [hashToken(token)]);
+
+export function buildScenarios(context: ScenarioContext): Scenario[] {
+  const hotToken = benchToken(HOT_USER);
+  const loggedInUser = () => 2 * randomInt(1, Math.floor(context.users / 2));
+  const sendPair = () => {
+    const sender = loggedInUser();
+    let recipient = randomInt(2, context.users);
+    if (recipient === sender) recipient = sender === context.users ? 2 : sender + 1;
+    return { sender, recipient };
+  };
+  const hotChatPeer = () => randomInt(HOT_PEER, context.hotChats + 1);
+
+  return [
+    {
+      name: 'GET /current_user',
+      next: () => ({ method: 'GET', path: '/current_user', token: benchToken(loggedInUser()) }),
+      baseline: async (pool) => {
+        const user = loggedInUser();
+        await authenticate(pool, benchToken(user));
+        await pool.query(
+          'SELECT id, username, email, password_hash, created_at, last_seen_at FROM users WHERE id = $1 LIMIT 1',
+          [user],
+        );
+      },
+    },
+    {
+      name: 'GET /users?type=active',
+      next: () => ({ method: 'GET', path: '/users?type=active', token: hotToken }),
+      baseline: async (pool) => {
+        await authenticate(pool, hotToken);
+        await pool.query(LIST_USERS_SQL.active, ['0', HOT_USER, PAGE + 1]);
+      },
+    },
+    {
+      name: 'GET /chat',
+      next: () => ({ method: 'GET', path: '/chat', token: hotToken }),
+      baseline: async (pool) => {
+        await authenticate(pool, hotToken);
+        await pool.query(LIST_CHATS_SQL, [HOT_USER, MAX_BIGINT, PAGE + 1]);
+      },
+    },
+    {
+      name: 'GET /chat/{id} (latest page)',
+      next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}`, token: hotToken }),
+      baseline: async (pool) => {
+        await authenticate(pool, hotToken);
+        await pool.query(OLDER_PAGE_SQL, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE + 1]);
+      },
+    },
+    {
+      name: 'GET /chat/{id}?before= (deep page)',
+      next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}?before=${context.deepCursor}`, token: hotToken }),
+      baseline: async (pool) => {
+        await authenticate(pool, hotToken);
+        await pool.query(OLDER_PAGE_SQL, [HOT_USER, HOT_PEER, context.deepCursor, PAGE + 1]);
+      },
+    },
+    {
+      name: 'POST /send',
+      next: () => {
+        const { sender, recipient } = sendPair();
+        return {
+          method: 'POST',
+          path: '/send',
+          token: benchToken(sender),
+          body: { user_id: recipient, message: 'bench message' },
+        };
+      },
+      baseline: async (pool) => {
+        const { sender, recipient } = sendPair();
+        await authenticate(pool, benchToken(sender));
+        await pool.query(SEND_SQL, [sender, recipient, 'bench message']);
+      },
+    },
+    {
+      name: 'POST /read/{id}',
+      next: () => ({ method: 'POST', path: `/read/${hotChatPeer()}`, token: hotToken }),
+      baseline: async (pool) => {
+        await authenticate(pool, hotToken);
+        const peer = hotChatPeer();
+        const { rows } = await pool.query<{ updated: number }>(MARK_READ_SQL, [HOT_USER, peer, MAX_BIGINT]);
+        if (rows[0].updated === 0) await pool.query('SELECT 1 FROM users WHERE id = $1', [peer]);
+      },
+    },
+  ];
+}
