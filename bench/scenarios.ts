@@ -100,7 +100,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       baseline: async (pool) => {
         const { sender, recipient } = sendPair();
         await authenticate(pool, benchToken(sender));
-        await pool.query(SEND_SQL, [sender, recipient, 'bench message']);
+        await pool.query(SEND_SQL, [sender, recipient, 'bench message', null]);
       },
     },
     {

@@ -1,15 +1,22 @@
 /* HTTP-level settings shared by main.ts and the e2e tests, so tests run the app as users do. */
+import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { createValidationPipe } from './common/validation.js';
+import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './docs/openapi.js';
 
 export const JSON_BODY_LIMIT = '64kb';
 
 export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.disable('x-powered-by');
   app.use(helmet());
+  const corsOrigins = config.get('CORS_ORIGINS', { infer: true });
+  if (corsOrigins) {
+    app.enableCors({ origin: corsOrigins.split(',').map((origin) => origin.trim()) });
+  }
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { enabledLogLevels, validateEnvironment } from './config/environment.js';
+import { connectDatabase } from './database/database-connection.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function bootstrap(): Promise<void> {
@@ -24,12 +25,11 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
     logger: enabledLogLevels(env.LOG_LEVEL),
   });
-  const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
-  logger.log(`Migrations applied: ${applied.length}`);
   configureApp(app);
   app.enableShutdownHooks();
   await app.listen(env.PORT);
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
+  await connectDatabase(app.get(DataSource));
 }
 
 void bootstrap();

@@ -1,13 +1,16 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.decorator.js';
+import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
+import { LogoutQueryDto } from './dto/logout-query.dto.js';
 import { SessionDto } from './dto/session.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
 import { Public } from './public.decorator.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('auth')
 @Controller()
@@ -16,28 +19,41 @@ export class AuthController {
 
   /** Create an account; the new user is logged in at once. */
   @Public()
+  @RateLimited('auth')
   @Post('signup')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.CONFLICT)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.CONFLICT, HttpStatus.TOO_MANY_REQUESTS)
   signup(@Body() dto: SignupDto): Promise<SessionDto> {
     return this.authService.signup(dto);
   }
 
   /** Open a new session. Each login gets its own token; other sessions stay open. */
   @Public()
+  @RateLimited('auth')
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.TOO_MANY_REQUESTS)
   login(@Body() dto: LoginDto): Promise<SessionDto> {
     return this.authService.login(dto);
   }
 
-  /** End this session; its token stops working at once. */
+  /** End this session (or, with `all=true`, every session of this user); the tokens stop working at once. */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Logged out' })
-  @ApiErrors(HttpStatus.UNAUTHORIZED)
-  logout(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.authService.logout(user.sessionId);
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+  logout(@CurrentUser() user: AuthUser, @Query() query: LogoutQueryDto): Promise<void> {
+    return query.all ? this.authService.logoutEverywhere(user.id) : this.authService.logout(user.sessionId);
+  }
+
+  /** Change your password; every other session of yours ends, this one stays open. */
+  @Post('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @RateLimited('auth')
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN, HttpStatus.TOO_MANY_REQUESTS)
+  changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.authService.changePassword(user, dto);
   }
 }

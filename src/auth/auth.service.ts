@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify } from '@node-rs/argon2';
@@ -8,10 +8,17 @@ import type { Environment } from '../config/environment.js';
 import { toCurrentUserDto } from '../users/user.mapper.js';
 import { User } from '../users/user.entity.js';
 import type { AuthUser } from './auth-user.js';
+import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SessionDto } from './dto/session.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
-import { AUTHENTICATE_SQL, CLOSE_SESSION_SQL, OPEN_SESSION_SQL } from './session.queries.js';
+import {
+  AUTHENTICATE_SQL,
+  CLOSE_ALL_SESSIONS_SQL,
+  CLOSE_OTHER_SESSIONS_SQL,
+  CLOSE_SESSION_SQL,
+  OPEN_SESSION_SQL,
+} from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
 /** last_seen_at is refreshed at most this often, so authentication stays one read per request. */
@@ -75,6 +82,23 @@ export class AuthService {
 
   async logout(sessionId: string): Promise<void> {
     await this.dataSource.query(CLOSE_SESSION_SQL, [sessionId]);
+  }
+
+  async logoutEverywhere(userId: number): Promise<void> {
+    await this.dataSource.query(CLOSE_ALL_SESSIONS_SQL, [userId]);
+  }
+
+  /** A stolen session must not outlive a password change: every other session ends with it. */
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto): Promise<void> {
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: caller.id });
+    if (!(await verify(user.passwordHash, dto.current_password))) {
+      throw new ForbiddenException('The current password is wrong');
+    }
+    const passwordHash = await hash(dto.new_password_1);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(User, user.id, { passwordHash });
+      await manager.query(CLOSE_OTHER_SESSIONS_SQL, [user.id, caller.sessionId]);
+    });
   }
 
   /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */

@@ -10,3 +10,7 @@ export const OPEN_SESSION_SQL = `
   INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`;
 
 export const CLOSE_SESSION_SQL = 'DELETE FROM sessions WHERE id = $1';
+
+export const CLOSE_ALL_SESSIONS_SQL = 'DELETE FROM sessions WHERE user_id = $1';
+
+export const CLOSE_OTHER_SESSIONS_SQL = 'DELETE FROM sessions WHERE user_id = $1 AND id <> $2';

@@ -7,7 +7,9 @@ const DESCRIPTIONS: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.UNAUTHORIZED]: 'The token is missing, unknown, revoked or expired',
   [HttpStatus.NOT_FOUND]: 'No user has that id',
   [HttpStatus.CONFLICT]: 'The username or email is already taken',
+  [HttpStatus.FORBIDDEN]: 'The current password is wrong',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'The request body is larger than 64 KiB',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'A rate limit was hit; the Retry-After header says how many seconds to wait',
   [HttpStatus.SERVICE_UNAVAILABLE]: 'The database is unavailable',
 };
 

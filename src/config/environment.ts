@@ -47,6 +47,52 @@ export class Environment {
   @Min(60)
   TOKEN_TTL = 30 * 24 * 3600;
 
+  /** Redis for rate-limit counters shared by every instance; unset: counters in this process's memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// connection string' })
+  REDIS_URL?: string;
+
+  /** The window every rate limit counts in, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Signups plus logins per client IP per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_AUTH_PER_IP = 30;
+
+  /** Login (and signup) attempts per username per window, whatever the IP: credential stuffing. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_AUTH_PER_USERNAME = 10;
+
+  /** POST /send per user per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_SEND_PER_USER = 600;
+
+  /** POST /send_to_all per user per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_BROADCAST_PER_USER = 5;
+
+  /** Origins allowed by CORS, comma-separated; unset: no cross-origin access. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** A request still unanswered after this long gets 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REQUEST_TIMEOUT_MS = 10_000;
+
   /** The least severe level logged. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';

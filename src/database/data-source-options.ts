@@ -4,9 +4,10 @@ import { Chat } from '../chats/chat.entity.js';
 import { Message } from '../messages/message.entity.js';
 import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
+import { MessageIdempotencyKey1764100000000 } from './migrations/1764100000000-MessageIdempotencyKey.js';
 
 export const entities = [User, Session, Message, Chat];
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, MessageIdempotencyKey1764100000000];
 
 /** One definition for the app, the migration CLI (ormconfig.ts) and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
@@ -18,6 +19,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: poolSize },
+    // Fail fast while the database is unreachable (answered as 503), and never let a query hang.
+    extra: { max: poolSize, connectionTimeoutMillis: 2_000, statement_timeout: 10_000 },
   };
 }

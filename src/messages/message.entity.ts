@@ -19,6 +19,10 @@ import { User } from '../users/user.entity.js';
 @Entity('messages')
 @Index('messages_conversation_idx', { synchronize: false })
 @Index('messages_unread_idx', ['recipientId', 'senderId', 'id'], { where: 'read_at IS NULL' })
+@Index('messages_sender_id_client_key_key', ['senderId', 'clientKey'], {
+  unique: true,
+  where: 'client_key IS NOT NULL',
+})
 @Check('messages_not_to_self', 'sender_id <> recipient_id')
 export class Message {
   @PrimaryGeneratedColumn('identity', {
@@ -52,4 +56,8 @@ export class Message {
 
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true })
   readAt!: Date | null;
+
+  /** The sender's Idempotency-Key (or client_id) for this message, if it sent one. */
+  @Column({ name: 'client_key', type: 'varchar', length: 200, nullable: true })
+  clientKey!: string | null;
 }

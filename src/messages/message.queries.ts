@@ -12,16 +12,23 @@ const UPSERT_CHATS = `
      SET last_message_id = GREATEST(chats.last_message_id, EXCLUDED.last_message_id),
          unread_count = chats.unread_count + EXCLUDED.unread_count`;
 
+// A retry with a known key inserts nothing (ON CONFLICT), so no chat row moves twice;
+// the first message is returned instead, found through messages_sender_id_client_key_key.
 export const SEND_SQL = `
   WITH message AS (
-    INSERT INTO messages (sender_id, recipient_id, body) VALUES ($1, $2, $3)
+    INSERT INTO messages (sender_id, recipient_id, body, client_key) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (sender_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
     RETURNING id, sender_id, recipient_id, body, created_at, read_at
   ), sides AS (
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT * FROM message`;
+  SELECT *, false AS replayed FROM message`;
+
+export const FIND_BY_CLIENT_KEY_SQL = `
+  SELECT id, sender_id, recipient_id, body, created_at, read_at, true AS replayed
+    FROM messages WHERE sender_id = $1 AND client_key = $2`;
 
 export const BROADCAST_SQL = `
   WITH message AS (

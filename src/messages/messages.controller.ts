@@ -1,11 +1,14 @@
-import { Body, Controller, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { resolveClientKey } from './dto/client-key.js';
 import { MessageDto } from './dto/message.dto.js';
 import { BroadcastMessageDto, BroadcastResultDto, SendMessageDto } from './dto/send-message.dto.js';
 import { MessagesService } from './messages.service.js';
+import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('messages')
 @ApiBearerAuth()
@@ -15,14 +18,45 @@ export class MessagesController {
 
   /** Send a message to one user. */
   @Post('send')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.NOT_FOUND, HttpStatus.PAYLOAD_TOO_LARGE)
-  sendMessage(@CurrentUser() caller: AuthUser, @Body() dto: SendMessageDto): Promise<MessageDto> {
-    return this.messagesService.sendMessage(caller.id, dto.user_id, dto.message);
+  @RateLimited('send')
+  @ApiErrors(
+    HttpStatus.BAD_REQUEST,
+    HttpStatus.UNAUTHORIZED,
+    HttpStatus.NOT_FOUND,
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    HttpStatus.TOO_MANY_REQUESTS,
+  )
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes the send safe to retry: a second send with the same key returns the first message',
+  })
+  async sendMessage(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: SendMessageDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MessageDto> {
+    const clientKey = resolveClientKey(idempotencyKey, dto.client_id);
+    const { message, replayed } = await this.messagesService.sendMessage(
+      caller.id,
+      dto.user_id,
+      dto.message,
+      clientKey,
+    );
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return message;
   }
 
   /** Send the same message to every other user. */
   @Post('send_to_all')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.PAYLOAD_TOO_LARGE)
+  @RateLimited('broadcast')
+  @ApiErrors(
+    HttpStatus.BAD_REQUEST,
+    HttpStatus.UNAUTHORIZED,
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    HttpStatus.TOO_MANY_REQUESTS,
+  )
   sendToAll(@CurrentUser() caller: AuthUser, @Body() dto: BroadcastMessageDto): Promise<BroadcastResultDto> {
     return this.messagesService.sendToAll(caller.id, dto.message);
   }

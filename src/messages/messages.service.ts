@@ -5,19 +5,35 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/send-message.dto.js';
 import { type MessageRow, toMessageDto } from './message.mapper.js';
-import { BROADCAST_SQL, SEND_SQL } from './message.queries.js';
+import { BROADCAST_SQL, FIND_BY_CLIENT_KEY_SQL, SEND_SQL } from './message.queries.js';
+
+interface SentRow extends MessageRow {
+  replayed: boolean;
+}
+
+export interface SentMessage {
+  message: MessageDto;
+  replayed: boolean;
+}
 
 @Injectable()
 export class MessagesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async sendMessage(senderId: number, recipientId: number, text: string): Promise<MessageDto> {
+  /**
+   * Stores a message, or with a client key already used by this sender,
+   * returns the message stored the first time (`replayed`).
+   */
+  async sendMessage(senderId: number, recipientId: number, text: string, clientKey?: string): Promise<SentMessage> {
     if (senderId === recipientId) {
       throw new BadRequestException('You cannot send a message to yourself');
     }
     try {
-      const rows: MessageRow[] = await this.dataSource.query(SEND_SQL, [senderId, recipientId, text]);
-      return toMessageDto(rows[0]);
+      const rows: SentRow[] = await this.dataSource.query(SEND_SQL, [senderId, recipientId, text, clientKey ?? null]);
+      // Empty only when the key was taken, possibly by a send committed after this statement began:
+      // a second statement sees it.
+      const row = rows[0] ?? (await this.dataSource.query<SentRow[]>(FIND_BY_CLIENT_KEY_SQL, [senderId, clientKey]))[0];
+      return { message: toMessageDto(row), replayed: row.replayed };
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
         throw new NotFoundException(`No user has id ${recipientId}`);

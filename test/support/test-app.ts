@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { connectDatabase } from '../../src/database/database-connection.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -18,13 +19,32 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app, configured as main.ts does, on its own fresh database. */
-export async function createTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forDatabase(database.url)] }).compile();
+/** Runs `build` with these environment variables set, then restores the environment. */
+async function withEnv<T>(env: Record<string, string>, build: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await build();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+/** The real app, configured as main.ts does, on its own fresh database; `env` overrides configuration. */
+export async function createTestApp(
+  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const moduleRef = await withEnv(options.env ?? {}, () =>
+    Test.createTestingModule({ imports: [AppModule.forDatabase(database.url)] }).compile(),
+  );
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
   configureApp(app);
   await app.init();
+  await connectDatabase(app.get(DataSource));
   const http = app.getHttpServer() as App;
   return {
     app,

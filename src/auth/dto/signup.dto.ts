@@ -1,19 +1,7 @@
-import { IsEmail, IsString, Length, Matches, MaxLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { EqualsProperty } from './equals-property.decorator.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
-
-/** Fails unless the value equals the sibling property `other`. */
-function EqualsProperty(other: string) {
-  return ValidateBy({
-    name: 'equalsProperty',
-    constraints: [other],
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) =>
-        value === (args?.object as Record<string, unknown>)[other],
-      defaultMessage: (args?: ValidationArguments) => `${args?.property} must match ${other}`,
-    },
-  });
-}
 
 export class SignupDto {
   /**

@@ -1,4 +1,5 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsClientKey } from './client-key.js';
 import { MAX_USER_ID } from '../../users/dto/user-id-param.dto.js';
 import { IsMessageText } from './message-text.decorator.js';
 
@@ -18,6 +19,15 @@ export class SendMessageDto {
    */
   @IsMessageText()
   message!: string;
+
+  /**
+   * Makes the send safe to retry, like the Idempotency-Key header: a second send
+   * with the same value returns the first message instead of storing another.
+   * @example 5f0c8a9e-1d2b-4c3d-9e8f-7a6b5c4d3e2f
+   */
+  @IsOptional()
+  @IsClientKey()
+  client_id?: string;
 }
 
 export class BroadcastMessageDto {

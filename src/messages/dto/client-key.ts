@@ -1,0 +1,25 @@
+import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { IsString, Matches, MaxLength } from 'class-validator';
+
+export const CLIENT_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const RULE = '1–200 visible ASCII characters';
+
+/** An idempotency key: 1–200 visible ASCII characters (a UUID fits). */
+export function IsClientKey(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    MaxLength(200),
+    Matches(CLIENT_KEY_PATTERN, { message: `$property must be ${RULE}` }),
+  );
+}
+
+/** The one key of a send, from the Idempotency-Key header or the client_id field; they must agree when both are sent. */
+export function resolveClientKey(header: string | undefined, clientId: string | undefined): string | undefined {
+  if (header !== undefined && !CLIENT_KEY_PATTERN.test(header)) {
+    throw new BadRequestException(`The Idempotency-Key header must be ${RULE}`);
+  }
+  if (header !== undefined && clientId !== undefined && header !== clientId) {
+    throw new BadRequestException('The Idempotency-Key header and client_id differ; send one of them');
+  }
+  return header ?? clientId;
+}

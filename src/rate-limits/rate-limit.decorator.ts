@@ -1,0 +1,8 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** Which limits a route counts against (see throttling.module.ts). */
+export type RateLimitGroup = 'auth' | 'send' | 'broadcast';
+
+export const RATE_LIMIT_GROUP = 'rateLimitGroup';
+
+export const RateLimited = (group: RateLimitGroup) => SetMetadata(RATE_LIMIT_GROUP, group);

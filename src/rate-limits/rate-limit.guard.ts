@@ -1,0 +1,101 @@
+/*
+ * Rate limits with rate-limiter-flexible. Each route marked @RateLimited(group)
+ * counts against its group's limiters: auth routes per client IP and per
+ * username (credential stuffing spreads over IPs, so the username limit holds
+ * whatever the IP), sends per user. With REDIS_URL the counters live in Redis,
+ * shared by every instance; should Redis fail, each instance falls back to its
+ * own memory rather than refusing or waving through every request.
+ *
+ * Why not @nestjs/throttler: v6 is CommonJS and require()s @nestjs/common, which
+ * Jest on Node 20 cannot load now that Nest 12 ships ES modules only.
+ */
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { Environment } from '../config/environment.js';
+import { RATE_LIMIT_GROUP, type RateLimitGroup } from './rate-limit.decorator.js';
+
+type LimitedRequest = Request & { user?: AuthUser };
+
+interface Limit {
+  limiter: RateLimiterAbstract;
+  key: (request: LimitedRequest) => string;
+}
+
+const byIp = (request: LimitedRequest) => request.ip ?? 'unknown';
+const byUsername = (request: LimitedRequest) => {
+  const username: unknown = (request.body as { username?: unknown } | undefined)?.username;
+  return typeof username === 'string' ? username.toLowerCase() : `ip:${byIp(request)}`;
+};
+const byUser = (request: LimitedRequest) => String(request.user?.id);
+
+@Injectable()
+export class RateLimitGuard implements CanActivate, OnApplicationShutdown {
+  private readonly redis?: Redis;
+  private readonly limits: Record<RateLimitGroup, Limit[]>;
+
+  constructor(
+    private readonly reflector: Reflector,
+    config: ConfigService<Environment, true>,
+  ) {
+    const redisUrl = config.get('REDIS_URL', { infer: true });
+    // Fail fast while Redis is down: the in-memory insurance limiter takes over.
+    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+    const duration = config.get('RATE_LIMIT_WINDOW_SECONDS', { infer: true });
+    const limiter = (name: string, points: number): RateLimiterAbstract => {
+      const options = { keyPrefix: `parley:rate:${name}`, points, duration };
+      const memory = new RateLimiterMemory(options);
+      return this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory })
+        : memory;
+    };
+    this.limits = {
+      auth: [
+        { limiter: limiter('auth-ip', config.get('RATE_LIMIT_AUTH_PER_IP', { infer: true })), key: byIp },
+        {
+          limiter: limiter('auth-username', config.get('RATE_LIMIT_AUTH_PER_USERNAME', { infer: true })),
+          key: byUsername,
+        },
+      ],
+      send: [{ limiter: limiter('send', config.get('RATE_LIMIT_SEND_PER_USER', { infer: true })), key: byUser }],
+      broadcast: [
+        { limiter: limiter('broadcast', config.get('RATE_LIMIT_BROADCAST_PER_USER', { infer: true })), key: byUser },
+      ],
+    };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const group = this.reflector.get<RateLimitGroup | undefined>(RATE_LIMIT_GROUP, context.getHandler());
+    if (!group) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<LimitedRequest>();
+    for (const { limiter, key } of this.limits[group]) {
+      try {
+        await limiter.consume(key(request));
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        http.getResponse<Response>().setHeader('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
+        throw new HttpException(
+          'Too many requests; retry after the seconds in the Retry-After header',
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+    }
+    return true;
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}
