@@ -7,7 +7,6 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { enabledLogLevels, validateEnvironment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
-import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
@@ -16,6 +15,8 @@ async function bootstrap(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     logger.log(`DATABASE_URL is not set; starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}`);
+    // Imported only here: embedded-postgres installs exit hooks of its own, unwanted with a real DATABASE_URL.
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
     const embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR);
     databaseUrl = embedded.url;
     process.once('exit', () => void embedded.stop());
@@ -26,7 +27,14 @@ async function bootstrap(): Promise<void> {
     logger: enabledLogLevels(env.LOG_LEVEL),
   });
   configureApp(app);
-  app.enableShutdownHooks();
+  // Graceful stop: stop accepting, let in-flight requests finish, close the pool, exit 0.
+  // (Nest's enableShutdownHooks would re-raise the signal, so the exit status would not be 0.)
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: finishing in-flight requests, then exiting`);
+      void app.close().then(() => process.exit(0));
+    });
+  }
   await app.listen(env.PORT);
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
   await connectDatabase(app.get(DataSource));

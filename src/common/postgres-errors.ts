@@ -34,5 +34,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = pgErrorCode(error);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  // The last two: TypeORM before connectDatabase() has succeeded (the database was down at boot).
+  return /Connection terminated|timeout exceeded when trying to connect|Driver not Connected|DataSource is not initialized/i.test(
+    message,
+  );
 }

@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop: () => Promise<void>;
 }
 
@@ -18,7 +19,7 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /** Asks the kernel for a free port, so the embedded server never clashes with one already running. */
-function findFreePort(): Promise<number> {
+export function findFreePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -33,10 +34,11 @@ function findFreePort(): Promise<number> {
 
 export async function startEmbeddedPostgres(
   dataDir: string,
-  log: (line: string) => void = () => undefined,
+  options: { port?: number; log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
+  const log = options.log ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -69,6 +71,7 @@ export async function startEmbeddedPostgres(
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    port,
     stop: () => server.stop(),
   };
 }

@@ -1,6 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator.js';
 
 @ApiTags('health')
@@ -9,13 +11,28 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** 200 while the database answers, 503 when it does not. */
+  /** 200 while the database answers (connected and migrated), 503 when it does not. */
   @Public()
   @Get()
   @HealthCheck()
-  checkHealth(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
+  async checkHealth(): Promise<HealthCheckResult> {
+    if (!this.dataSource.isInitialized) {
+      throw new ServiceUnavailableException('Unhealthy: database not connected yet');
+    }
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
+    } catch (error) {
+      // Terminus's 503 carries a report object; the one error shape wants a sentence.
+      if (error instanceof ServiceUnavailableException) {
+        const report = error.getResponse() as Partial<HealthCheckResult>;
+        throw new ServiceUnavailableException(
+          `Unhealthy: ${Object.keys(report.error ?? {}).join(', ') || 'unknown'} down`,
+        );
+      }
+      throw error;
+    }
   }
 }
