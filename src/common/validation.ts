@@ -36,7 +36,30 @@ class RequestValidationPipe extends ValidationPipe {
         throw new BadRequestException('Request body must be a JSON object');
       }
     }
+    checkShape(value);
     return super.transform(value, metadata);
+  }
+}
+
+/* Our DTOs are flat; anything deeper is hostile, and would only feed recursion further down. */
+const MAX_DEPTH = 16;
+
+/*
+ * Walks the input without recursion (a 30 000-level JSON body must not overflow
+ * the stack) and refuses lone UTF-16 surrogates ("\ud800"): stored as UTF-8
+ * they would come back altered (U+FFFD), so they are refused, not changed.
+ */
+function checkShape(input: unknown): void {
+  const pending: [unknown, number][] = [[input, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, depth] = next;
+    if (typeof value === 'string' && !value.isWellFormed()) {
+      throw new BadRequestException('Strings must be well-formed Unicode (no unpaired surrogates)');
+    }
+    if (value && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) throw new BadRequestException(`Input is nested deeper than ${MAX_DEPTH} levels`);
+      for (const child of Object.values(value)) pending.push([child, depth + 1]);
+    }
   }
 }
 

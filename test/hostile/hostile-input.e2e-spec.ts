@@ -1,0 +1,238 @@
+/*
+ * Hostile input at every route: malformed and truncated JSON, wrong shapes,
+ * absurd ids, invalid UTF-16, 10 MB bodies, deep nesting, and property-based
+ * bodies from fast-check. Every answer must be a correct 2xx or a 4xx in the
+ * one error shape; never a 500, and the server stays up.
+ *
+ * Decisions it pins down: usernames are ASCII letters, digits, _ . - (no emoji,
+ * RTL or zero-width look-alikes); messages take any Unicode but NUL and unpaired
+ * surrogates, and come back byte-identical: markup and SQL are data.
+ */
+import fc from 'fast-check';
+import type { Response } from 'supertest';
+import { bearer, signupUser, type TestUser } from '../support/factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+const POST_ROUTES = ['/signup', '/login', '/logout', '/password', '/send', '/send_to_all', '/read/2'];
+const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/health'];
+
+const MALFORMED_BODIES: [string, string | Buffer][] = [
+  ['truncated JSON', '{"user_id": 2, "message": "hel'],
+  ['a trailing comma', '{"user_id": 2,}'],
+  ['single quotes', "{'user_id': 2}"],
+  ['a bare word', 'undefined'],
+  ['an array', '[{"user_id": 2, "message": "hi"}]'],
+  ['a number', '12345678901234567890123'],
+  ['null', 'null'],
+  ['a string', '"just a string"'],
+  ['deep nesting', '['.repeat(20_000) + ']'.repeat(20_000)],
+  ['a deeply nested object', '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000)],
+  ['invalid UTF-8 bytes', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+  ['a NUL byte outside strings', '{"user_id": 2\u0000}'],
+  ['an unpaired surrogate', '{"user_id": 2, "message": "\\ud800"}'],
+  ['a prototype pollution attempt', '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}'],
+  ['huge numbers', '{"user_id": 1e309, "message": "x", "up_to_id": 99999999999999999999999}'],
+];
+
+const HOSTILE_IDS = [
+  '-1',
+  '0',
+  '1.5',
+  '2147483648',
+  '9223372036854775808',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '%00',
+  '%D9%A1',
+  '0x10',
+  "1'%20OR%20'1'='1",
+];
+
+function expectHandled(response: Response, label: string): void {
+  const ok = response.status >= 200 && response.status < 300;
+  const clientError = response.status >= 400 && response.status < 500;
+  expect([label, ok || clientError]).toEqual([label, true]);
+  if (clientError) {
+    expect(response.body).toEqual(
+      expect.objectContaining({ statusCode: response.status, error: expect.any(String), message: expect.any(String) }),
+    );
+    expect(JSON.stringify(response.body)).not.toMatch(/node_modules|at \w+ \(|SELECT|INSERT|QueryFailedError/);
+  }
+}
+
+describe('hostile input', () => {
+  let testApp: TestApp;
+  let user: TestUser;
+  let peer: TestUser;
+  let cases = 0;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    user = await signupUser(testApp);
+    peer = await signupUser(testApp);
+  });
+
+  afterAll(async () => {
+    await testApp.api().get('/health').expect(200);
+    console.log(`hostile cases sent: ${cases}`);
+    await testApp.close();
+  });
+
+  // Requests that succeed on /logout end their session, so those use a session of their own.
+  const sessionFor = async (path: string): Promise<Pick<TestUser, 'token'>> =>
+    path === '/logout'
+      ? (await testApp.api().post('/login').send({ username: user.username, password: user.password })).body
+      : user;
+  const post = (path: string, session: Pick<TestUser, 'token'> = user) => {
+    cases++;
+    return testApp
+      .api()
+      .post(path.replace('/2', `/${peer.id}`))
+      .set(bearer(session));
+  };
+
+  it.each(POST_ROUTES)('POST %s: every malformed body gets a 4xx in the error shape', async (path) => {
+    for (const [label, raw] of MALFORMED_BODIES) {
+      const response = await post(path, await sessionFor(path))
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expectHandled(response, `${path} ${label}`);
+    }
+  });
+
+  it.each(POST_ROUTES)('POST %s: a 10 MB body gets 413', async (path) => {
+    const response = await post(path, await sessionFor(path))
+      .set('Content-Type', 'application/json')
+      .send(`{"message": "${'x'.repeat(10 * 1024 * 1024)}"}`);
+    expect(response.status).toBe(413);
+    expectHandled(response, path);
+  });
+
+  it.each(POST_ROUTES)('POST %s: property-based JSON bodies never break the server', async (path) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            {
+              user_id: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)),
+              message: fc.oneof(fc.string(), fc.integer()),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 }),
+        ),
+        async (body) => {
+          const response = await post(path, await sessionFor(path))
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          expectHandled(response, `${path} ${JSON.stringify(body).slice(0, 80)}`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('path ids: every hostile id gets a 4xx (or an empty 2xx), never a 500', async () => {
+    for (const id of HOSTILE_IDS) {
+      cases += 2;
+      expectHandled(await testApp.api().get(`/chat/${id}`).set(bearer(user)), `GET /chat/${id}`);
+      expectHandled(await testApp.api().post(`/read/${id}`).set(bearer(user)).send({}), `POST /read/${id}`);
+    }
+  });
+
+  it.each(GET_ROUTES)('GET %s: hostile query parameters get a 4xx, never a 500', async (path) => {
+    const queries = [
+      'limit=-1',
+      'limit=1e400',
+      'limit=1&limit=2',
+      'limit[]=1',
+      'cursor=%00',
+      'cursor=' + 'A'.repeat(5000),
+      'before=-5',
+      'after=1.5',
+      'before=99999999999999999999',
+      'type[$ne]=x',
+      'type=active%00',
+      'token[]=a',
+      '%E0%A4%A=1',
+    ];
+    for (const query of queries) {
+      cases++;
+      expectHandled(
+        await testApp
+          .api()
+          .get(`${path.replace('/2', `/${peer.id}`)}?${query}`)
+          .set(bearer(user)),
+        `${path}?${query}`,
+      );
+    }
+  });
+
+  it('usernames: emoji, RTL, zero-width and control characters are refused with 400', async () => {
+    for (const username of [
+      'user😀',
+      'مستخدم',
+      'user\u200bname',
+      'user\u202ename',
+      'user\u0000',
+      'ａｄｍｉｎ',
+      'a b',
+      '<script>',
+    ]) {
+      cases++;
+      const response = await testApp
+        .api()
+        .post('/signup')
+        .send({ username, email: 'x@example.com', password_1: 'long password', password_2: 'long password' });
+      expect([username, response.status]).toEqual([username, 400]);
+      expect(response.body.details[0].field).toBe('username');
+    }
+  });
+
+  it('messages: SQL, markup, emoji, RTL and zero-width text is stored verbatim and returned JSON-escaped', async () => {
+    const texts = [
+      "'); DROP TABLE messages; --",
+      '<script>alert("x")</script><img src=x onerror=alert(1)>',
+      '${7*7} {{7*7}} %s %n',
+      '👩‍👩‍👧‍👦 🇺🇦 e\u0301',
+      'مرحبا بالعالم \u202eevil\u202c',
+      'zero\u200bwidth\ufeff',
+      '\\u0000 is not a NUL, just text',
+    ];
+    for (const text of texts) {
+      cases++;
+      const sent = await post('/send').send({ user_id: peer.id, message: text }).expect(201);
+      expect(sent.body.message).toBe(text);
+      const [row] = await testApp.query('SELECT body FROM messages WHERE id = $1', [sent.body.id]);
+      expect(row.body).toBe(text);
+    }
+    const [{ count }] = await testApp.query('SELECT count(*)::int AS count FROM messages');
+    expect(count).toBeGreaterThanOrEqual(texts.length);
+  });
+
+  it('messages: any well-formed text round-trips exactly (property-based)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 200 })
+          .filter((s) => /\S/.test(s) && !s.includes('\u0000')),
+        async (text) => {
+          const sent = await post('/send').send({ user_id: peer.id, message: text });
+          expect(sent.status).toBe(201);
+          expect(sent.body.message).toBe(text);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('messages: NUL and unpaired surrogates are refused with 400, not altered', async () => {
+    for (const message of ['a\u0000b', 'a\ud800b', '\udfff']) {
+      cases++;
+      const response = await post('/send').send({ user_id: peer.id, message });
+      expect(response.status).toBe(400);
+    }
+  });
+});
