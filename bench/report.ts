@@ -6,6 +6,8 @@ export interface EndpointRow {
   endpoint: string;
   service: LoadResult;
   baseline: LoadResult;
+  /** The same endpoint with a single connection: the cost of one request, without queueing. */
+  single: LoadResult;
 }
 
 export interface BenchReport {
@@ -33,12 +35,13 @@ export function toMarkdown(report: BenchReport): string {
   ];
   if (report.endpoints.length > 0) {
     lines.push(
-      '| endpoint | req/s | p50 ms | p99 ms | non-2xx | SQL baseline req/s | baseline p50 ms | service / baseline |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| endpoint | req/s | p50 ms | p99 ms | non-2xx | SQL baseline req/s | baseline p50 ms | service / baseline | p50 ms, 1 connection |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...report.endpoints.map(
-        ({ endpoint, service, baseline }) =>
+        ({ endpoint, service, baseline, single }) =>
           `| ${endpoint} | ${fixed(service.requestsPerSecond, 0)} | ${fixed(service.p50)} | ${fixed(service.p99)} | ${service.failures} | ` +
-          `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% |`,
+          `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% | ` +
+          `${fixed(single.p50)} |`,
       ),
       '',
     );

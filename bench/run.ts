@@ -24,6 +24,8 @@ const SERVICE_ENV = {
   RATE_LIMIT_BROADCAST_PER_USER: '1000',
 };
 
+const SINGLE_SECONDS = 3;
+
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -91,7 +93,8 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     for (const scenario of scenarios) {
       const serviceResult = await runHttpLoad(service.url, scenario.next, options);
       const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
-      report.endpoints.push({ endpoint: scenario.name, service: serviceResult, baseline });
+      const single = await runHttpLoad(service.url, scenario.next, { concurrency: 1, durationSeconds: SINGLE_SECONDS });
+      report.endpoints.push({ endpoint: scenario.name, service: serviceResult, baseline, single });
       log(
         `${scenario.name}: ${serviceResult.requestsPerSecond.toFixed(0)} req/s (baseline ${baseline.requestsPerSecond.toFixed(0)}), p50 ${serviceResult.p50} ms, non-2xx ${serviceResult.failures}`,
       );

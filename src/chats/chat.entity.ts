@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Message } from '../messages/message.entity.js';
 import { User } from '../users/user.entity.js';
 
 /*
@@ -26,13 +25,9 @@ export class Chat {
   @JoinColumn({ name: 'peer_id', foreignKeyConstraintName: 'chats_peer_id_fkey' })
   peer?: Relation<User>;
 
-  @Index('chats_last_message_id_idx')
+  /** Not a foreign key, on purpose: see the initial migration. */
   @Column({ name: 'last_message_id', type: 'bigint' })
   lastMessageId!: string;
-
-  @ManyToOne(() => Message, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'last_message_id', foreignKeyConstraintName: 'chats_last_message_id_fkey' })
-  lastMessage?: Relation<Message>;
 
   @Column({ name: 'unread_count', type: 'integer', default: 0 })
   unreadCount!: number;
