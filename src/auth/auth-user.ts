@@ -2,5 +2,7 @@
 export interface AuthUser {
   id: number;
   username: string;
+  email: string;
+  createdAt: Date;
   sessionId: string;
 }

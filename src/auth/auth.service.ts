@@ -29,6 +29,8 @@ interface SessionRow {
   session_id: string;
   user_id: number;
   username: string;
+  email: string;
+  created_at: Date;
   last_seen_at: Date | null;
 }
 
@@ -110,7 +112,13 @@ export class AuthService {
     if (!row.last_seen_at || Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
       await this.dataSource.query('UPDATE users SET last_seen_at = now() WHERE id = $1', [row.user_id]);
     }
-    return { id: row.user_id, username: row.username, sessionId: row.session_id };
+    return {
+      id: row.user_id,
+      username: row.username,
+      email: row.email,
+      createdAt: row.created_at,
+      sessionId: row.session_id,
+    };
   }
 
   private async openSession(manager: EntityManager, userId: number): Promise<string> {

@@ -1,7 +1,10 @@
-/* The session SQL. AUTHENTICATE_SQL runs on every authenticated request (sessions_token_hash_key). */
+/*
+ * The session SQL. AUTHENTICATE_SQL runs on every authenticated request (sessions_token_hash_key);
+ * it reads the caller's whole profile, so GET /current_user needs no query of its own.
+ */
 
 export const AUTHENTICATE_SQL = `
-  SELECT s.id AS session_id, u.id AS user_id, u.username, u.last_seen_at
+  SELECT s.id AS session_id, u.id AS user_id, u.username, u.email, u.created_at, u.last_seen_at
     FROM sessions s
     JOIN users u ON u.id = s.user_id
    WHERE s.token_hash = $1 AND s.expires_at > now()`;

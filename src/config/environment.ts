@@ -2,7 +2,7 @@
  * The environment the service reads, validated once at boot. Every variable
  * here is listed with its default in .env.example.
  */
-import type { LogLevel } from '@nestjs/common';
+import { applyDecorators, type LogLevel } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
@@ -16,14 +16,16 @@ export function enabledLogLevels(level: LogLevel): LogLevel[] {
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
+/** An integer setting, given as a string in the environment. */
+function IntSetting(min: number, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  return applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
+}
+
 export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   /** Connection string of an external PostgreSQL; when absent an embedded server is started. */
@@ -35,16 +37,11 @@ export class Environment {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   DB_POOL_SIZE = 10;
 
   /** Session lifetime in seconds (default 30 days). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IntSetting(60)
   TOKEN_TTL = 30 * 24 * 3600;
 
   /** Redis for rate-limit counters shared by every instance; unset: counters in this process's memory. */
@@ -53,33 +50,23 @@ export class Environment {
   REDIS_URL?: string;
 
   /** The window every rate limit counts in, in seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** Signups plus logins per client IP per window. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_AUTH_PER_IP = 30;
 
   /** Login (and signup) attempts per username per window, whatever the IP: credential stuffing. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_AUTH_PER_USERNAME = 10;
 
   /** POST /send per user per window. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_SEND_PER_USER = 600;
 
   /** POST /send_to_all per user per window. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_BROADCAST_PER_USER = 5;
 
   /** Origins allowed by CORS, comma-separated; unset: no cross-origin access. */
@@ -88,9 +75,7 @@ export class Environment {
   CORS_ORIGINS?: string;
 
   /** A request still unanswered after this long gets 503. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   REQUEST_TIMEOUT_MS = 10_000;
 
   /** The least severe level logged. */

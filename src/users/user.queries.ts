@@ -1,21 +1,23 @@
 /*
  * GET /users: keyset paging on the primary key. A live session makes a user
- * active; sessions_user_id_expires_at_idx answers that per user.
+ * active: the LATERAL probe asks sessions_user_id_expires_at_idx once per user
+ * on the page (a plain EXISTS let the planner hash the whole sessions table).
  */
 import type { UserFilter } from './dto/list-users-query.dto.js';
 
-const HAS_LIVE_SESSION = 'EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now())';
-
 const FILTERS: Record<UserFilter, string> = {
   all: 'TRUE',
-  active: HAS_LIVE_SESSION,
-  inactive: `NOT ${HAS_LIVE_SESSION}`,
+  active: 'live.active',
+  inactive: 'live.active IS NULL',
 };
 
 function listUsersSql(filter: UserFilter): string {
   return `
-    SELECT u.id, u.username, u.last_seen_at, ${HAS_LIVE_SESSION} AS active
+    SELECT u.id, u.username, u.last_seen_at, live.active IS NOT NULL AS active
       FROM users u
+      LEFT JOIN LATERAL (
+        SELECT true AS active FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now() LIMIT 1
+      ) live ON true
      WHERE u.id > $1::bigint AND u.id <> $2 AND ${FILTERS[filter]}
      ORDER BY u.id
      LIMIT $3`;

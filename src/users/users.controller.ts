@@ -24,7 +24,7 @@ export class UsersController {
   /** The logged-in user's own profile. */
   @Get('current_user')
   @ApiErrors(HttpStatus.UNAUTHORIZED)
-  getCurrentUser(@CurrentUser() caller: AuthUser): Promise<CurrentUserDto> {
-    return this.usersService.getCurrentUser(caller.id);
+  getCurrentUser(@CurrentUser() caller: AuthUser): CurrentUserDto {
+    return this.usersService.getCurrentUser(caller);
   }
 }

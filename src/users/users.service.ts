@@ -1,13 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { CurrentUserDto } from './dto/current-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto.js';
 import type { UserPageDto } from './dto/user-summary.dto.js';
-import { toCurrentUserDto } from './user.mapper.js';
 import { LIST_USERS_SQL } from './user.queries.js';
-import { User } from './user.entity.js';
 
 interface UserRow {
   id: number;
@@ -37,9 +36,9 @@ export class UsersService {
     };
   }
 
-  async getCurrentUser(userId: number): Promise<CurrentUserDto> {
-    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
-    return toCurrentUserDto(user);
+  /** The profile the token guard already read with the session: no query of its own. */
+  getCurrentUser(caller: AuthUser): CurrentUserDto {
+    return { id: caller.id, username: caller.username, email: caller.email, created_at: caller.createdAt };
   }
 
   /** Throws 404 unless a user has this id. */
