@@ -22,6 +22,8 @@ export interface BenchReport {
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+// autocannon reports whole milliseconds, so a 0 means under one.
+const milliseconds = (value: number) => (value === 0 ? '< 1' : fixed(value));
 
 export function toMarkdown(report: BenchReport): string {
   const lines = [
@@ -41,7 +43,7 @@ export function toMarkdown(report: BenchReport): string {
         ({ endpoint, service, baseline, single }) =>
           `| ${endpoint} | ${fixed(service.requestsPerSecond, 0)} | ${fixed(service.p50)} | ${fixed(service.p99)} | ${service.failures} | ` +
           `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% | ` +
-          `${fixed(single.p50)} |`,
+          `${milliseconds(single.p50)} |`,
       ),
       '',
     );

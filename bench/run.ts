@@ -10,7 +10,7 @@ import { createBenchDatabase } from './database.js';
 import { runHttpLoad, runSqlLoad } from './load.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type BenchReport, writeReport } from './report.js';
-import { buildScenarios } from './scenarios.js';
+import { buildScenarios, type Scenario } from './scenarios.js';
 import { benchToken, HOT_PEER, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
@@ -61,6 +61,11 @@ async function broadcast(
   return { recipients, milliseconds, sent };
 }
 
+/** A few seconds of traffic first, so the figures are of a warm (JIT-compiled) service. */
+async function warmUp(url: string, scenarios: Scenario[], concurrency: number): Promise<void> {
+  for (const scenario of scenarios) await runHttpLoad(url, scenario.next, { concurrency, durationSeconds: 1 });
+}
+
 async function growthCurve(
   options: BenchOptions,
   databaseUrl: string,
@@ -72,6 +77,7 @@ async function growthCurve(
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
       const [, , chatList, history] = buildScenarios({ ...options, deepCursor: '1' });
+      await warmUp(service.url, [chatList, history], options.concurrency);
       const chatListResult = await runHttpLoad(service.url, chatList.next, options);
       const historyResult = await runHttpLoad(service.url, history.next, options);
       report.growth.push({ messages, chatListP50: chatListResult.p50, historyP50: historyResult.p50 });
@@ -90,6 +96,7 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
   const service = await startService(databaseUrl, PORT, SERVICE_ENV);
   try {
     const afterStart = service.rssMiB();
+    await warmUp(service.url, scenarios.slice(0, 5), options.concurrency);
     for (const scenario of scenarios) {
       const serviceResult = await runHttpLoad(service.url, scenario.next, options);
       const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
