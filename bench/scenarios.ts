@@ -3,11 +3,12 @@
  * SQL the endpoint issues (token lookup included) for the pg baseline.
  */
 import type pg from 'pg';
-import { AUTHENTICATE_SQL } from '../src/auth/session.queries.js';
+import { AUTHENTICATE } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
-import { LIST_CHATS_SQL, MARK_READ_SQL, MAX_BIGINT, OLDER_PAGE_SQL } from '../src/chats/chat.queries.js';
-import { SEND_SQL } from '../src/messages/message.queries.js';
-import { LIST_USERS_SQL } from '../src/users/user.queries.js';
+import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import type { PreparedStatement } from '../src/database/prepared-statements.js';
+import { SEND } from '../src/messages/message.queries.js';
+import { LIST_USERS, USER_EXISTS } from '../src/users/user.queries.js';
 import type { HttpRequestSpec } from './load.js';
 import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
 
@@ -27,8 +28,12 @@ export interface ScenarioContext {
 const PAGE = 50;
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
+/** A statement exactly as the service runs it: prepared once per connection under its name. */
+const run = <Row extends pg.QueryResultRow>(pool: pg.Pool, statement: PreparedStatement, values: unknown[]) =>
+  pool.query<Row>({ name: statement.name, text: statement.text, values });
+
 /** The endpoint's token lookup, as the guard runs it. */
-const authenticate = (pool: pg.Pool, token: string) => pool.query(AUTHENTICATE_SQL, [hashToken(token)]);
+const authenticate = (pool: pg.Pool, token: string) => run(pool, AUTHENTICATE, [hashToken(token)]);
 
 export function buildScenarios(context: ScenarioContext): Scenario[] {
   const hotToken = benchToken(HOT_USER);
@@ -52,7 +57,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       next: () => ({ method: 'GET', path: '/users?type=active', token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await pool.query(LIST_USERS_SQL.active, ['0', HOT_USER, PAGE + 1]);
+        await run(pool, LIST_USERS.active, ['0', HOT_USER, PAGE + 1]);
       },
     },
     {
@@ -60,7 +65,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       next: () => ({ method: 'GET', path: '/chat', token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await pool.query(LIST_CHATS_SQL, [HOT_USER, MAX_BIGINT, PAGE + 1]);
+        await run(pool, LIST_CHATS, [HOT_USER, MAX_BIGINT, PAGE + 1]);
       },
     },
     {
@@ -68,7 +73,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}`, token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await pool.query(OLDER_PAGE_SQL, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE + 1]);
+        await run(pool, OLDER_PAGE, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE + 1]);
       },
     },
     {
@@ -76,7 +81,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}?before=${context.deepCursor}`, token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await pool.query(OLDER_PAGE_SQL, [HOT_USER, HOT_PEER, context.deepCursor, PAGE + 1]);
+        await run(pool, OLDER_PAGE, [HOT_USER, HOT_PEER, context.deepCursor, PAGE + 1]);
       },
     },
     {
@@ -93,7 +98,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       baseline: async (pool) => {
         const { sender, recipient } = sendPair();
         await authenticate(pool, benchToken(sender));
-        await pool.query(SEND_SQL, [sender, recipient, 'bench message', null]);
+        await run(pool, SEND, [sender, recipient, 'bench message', null]);
       },
     },
     {
@@ -102,8 +107,8 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
         const peer = hotChatPeer();
-        const { rows } = await pool.query<{ updated: number }>(MARK_READ_SQL, [HOT_USER, peer, MAX_BIGINT]);
-        if (rows[0].updated === 0) await pool.query('SELECT 1 FROM users WHERE id = $1', [peer]);
+        const { rows } = await run<{ updated: number }>(pool, MARK_READ, [HOT_USER, peer, MAX_BIGINT]);
+        if (rows[0].updated === 0) await run(pool, USER_EXISTS, [peer]);
       },
     },
   ];

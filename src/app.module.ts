@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { RequestTimeoutInterceptor } from './common/request-timeout.interceptor.js';
 import { type Environment, validateEnvironment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
             manualInitialization: true,
           }),
         }),
+        DatabaseModule,
         AuthModule,
         RateLimitsModule,
         UsersModule,

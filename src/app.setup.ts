@@ -12,6 +12,7 @@ export const JSON_BODY_LIMIT = '64kb';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.use(helmet());
   const corsOrigins = config.get('CORS_ORIGINS', { infer: true });
   if (corsOrigins) {

@@ -12,12 +12,14 @@ import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SessionDto } from './dto/session.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import {
-  AUTHENTICATE_SQL,
+  AUTHENTICATE,
   CLOSE_ALL_SESSIONS_SQL,
   CLOSE_OTHER_SESSIONS_SQL,
   CLOSE_SESSION_SQL,
   OPEN_SESSION_SQL,
+  TOUCH_LAST_SEEN,
 } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
@@ -43,6 +45,7 @@ export class AuthService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     config: ConfigService<Environment, true>,
   ) {
     this.tokenTtlSeconds = config.get('TOKEN_TTL', { infer: true });
@@ -106,11 +109,10 @@ export class AuthService {
   /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const rows: SessionRow[] = await this.dataSource.query(AUTHENTICATE_SQL, [hashToken(token)]);
-    const row = rows[0];
+    const [row] = await this.statements.rows<SessionRow>(AUTHENTICATE, [hashToken(token)]);
     if (!row) return null;
     if (!row.last_seen_at || Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
-      await this.dataSource.query('UPDATE users SET last_seen_at = now() WHERE id = $1', [row.user_id]);
+      await this.statements.rows(TOUCH_LAST_SEEN, [row.user_id]);
     }
     return {
       id: row.user_id,

@@ -3,34 +3,42 @@
  * index named beside it (see the migration and docs/performance.md). The
  * benchmark's SQL baseline runs these same strings.
  */
+import { prepared } from '../database/prepared-statements.js';
 import { MESSAGE_COLUMNS } from '../messages/message.mapper.js';
 
 export const MAX_BIGINT = '9223372036854775807';
 
 // chats_owner_id_last_message_id_idx
-export const LIST_CHATS_SQL = `
-  SELECT c.peer_id, u.username, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
-    FROM chats c
-    JOIN users u ON u.id = c.peer_id
-    JOIN messages m ON m.id = c.last_message_id
-   WHERE c.owner_id = $1 AND c.last_message_id < $2::bigint
-   ORDER BY c.last_message_id DESC
-   LIMIT $3`;
+export const LIST_CHATS = prepared(
+  'list_chats',
+  `SELECT c.peer_id, u.username, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
+     FROM chats c
+     JOIN users u ON u.id = c.peer_id
+     JOIN messages m ON m.id = c.last_message_id
+    WHERE c.owner_id = $1 AND c.last_message_id < $2::bigint
+    ORDER BY c.last_message_id DESC
+    LIMIT $3`,
+);
 
 // messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed.
 const CONVERSATION = 'LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2';
-export const OLDER_PAGE_SQL = `
-  SELECT ${MESSAGE_COLUMNS} FROM messages m
-   WHERE ${CONVERSATION} AND m.id < $3::bigint
-   ORDER BY m.id DESC LIMIT $4`;
-export const NEWER_PAGE_SQL = `
-  SELECT ${MESSAGE_COLUMNS} FROM messages m
-   WHERE ${CONVERSATION} AND m.id > $3::bigint
-   ORDER BY m.id ASC LIMIT $4`;
+export const OLDER_PAGE = prepared(
+  'older_page',
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m
+    WHERE ${CONVERSATION} AND m.id < $3::bigint
+    ORDER BY m.id DESC LIMIT $4`,
+);
+export const NEWER_PAGE = prepared(
+  'newer_page',
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m
+    WHERE ${CONVERSATION} AND m.id > $3::bigint
+    ORDER BY m.id ASC LIMIT $4`,
+);
 
 // messages_unread_idx; the chat row's count drops by exactly the rows this statement marked.
-export const MARK_READ_SQL = `
-  WITH marked AS (
+export const MARK_READ = prepared(
+  'mark_read',
+  `WITH marked AS (
     UPDATE messages SET read_at = now()
      WHERE recipient_id = $1 AND sender_id = $2 AND read_at IS NULL AND id <= $3::bigint
     RETURNING 1
@@ -40,4 +48,5 @@ export const MARK_READ_SQL = `
       FROM counted
      WHERE owner_id = $1 AND peer_id = $2 AND counted.updated > 0
   )
-  SELECT updated FROM counted`;
+  SELECT updated FROM counted`,
+);

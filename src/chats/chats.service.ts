@@ -1,13 +1,12 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { PageQueryDto } from '../common/page-query.dto.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import { type MessageRow, toMessageDto } from '../messages/message.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import type { ChatPageDto, MarkReadResultDto, MessagePageDto } from './dto/chat.dto.js';
 import type { HistoryQueryDto } from './dto/history-query.dto.js';
-import { LIST_CHATS_SQL, MARK_READ_SQL, MAX_BIGINT, NEWER_PAGE_SQL, OLDER_PAGE_SQL } from './chat.queries.js';
+import { LIST_CHATS, MARK_READ, MAX_BIGINT, NEWER_PAGE, OLDER_PAGE } from './chat.queries.js';
 
 interface ChatRow extends MessageRow {
   peer_id: number;
@@ -19,13 +18,13 @@ interface ChatRow extends MessageRow {
 @Injectable()
 export class ChatsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     private readonly usersService: UsersService,
   ) {}
 
   async listChats(ownerId: number, query: PageQueryDto): Promise<ChatPageDto> {
     const before = query.cursor ? decodeCursor(query.cursor) : MAX_BIGINT;
-    const rows: ChatRow[] = await this.dataSource.query(LIST_CHATS_SQL, [ownerId, before, query.limit + 1]);
+    const rows = await this.statements.rows<ChatRow>(LIST_CHATS, [ownerId, before, query.limit + 1]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -45,9 +44,9 @@ export class ChatsService {
     }
     const pair = [Math.min(userId, peerId), Math.max(userId, peerId)];
     const newer = query.after !== undefined;
-    const rows: MessageRow[] = newer
-      ? await this.dataSource.query(NEWER_PAGE_SQL, [...pair, query.after, query.limit + 1])
-      : await this.dataSource.query(OLDER_PAGE_SQL, [...pair, query.before ?? MAX_BIGINT, query.limit + 1]);
+    const rows = newer
+      ? await this.statements.rows<MessageRow>(NEWER_PAGE, [...pair, query.after, query.limit + 1])
+      : await this.statements.rows<MessageRow>(OLDER_PAGE, [...pair, query.before ?? MAX_BIGINT, query.limit + 1]);
     if (rows.length === 0) {
       await this.usersService.assertExists(peerId);
     }
@@ -63,12 +62,11 @@ export class ChatsService {
 
   /** Marks read what `readerId` received from `senderId`, up to `upToId` when given. */
   async markChatRead(readerId: number, senderId: number, upToId?: number): Promise<MarkReadResultDto> {
-    const rows: MarkReadResultDto[] = await this.dataSource.query(MARK_READ_SQL, [
+    const [{ updated }] = await this.statements.rows<MarkReadResultDto>(MARK_READ, [
       readerId,
       senderId,
       upToId ?? MAX_BIGINT,
     ]);
-    const updated = rows[0].updated;
     if (updated === 0) {
       await this.usersService.assertExists(senderId);
     }

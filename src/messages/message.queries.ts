@@ -3,8 +3,10 @@
  * inserts the message(s) and upserts both sides' chat rows, so a message and
  * the unread count it adds are committed together or not at all. Chat rows
  * are locked in (owner_id, peer_id) order everywhere, so concurrent sends
- * cannot deadlock. The benchmark's SQL baseline runs these same strings.
+ * cannot deadlock. The benchmark's SQL baseline runs these same statements.
  */
+import { prepared } from '../database/prepared-statements.js';
+
 const UPSERT_CHATS = `
   INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count)
   SELECT owner_id, peer_id, message_id, unread FROM sides ORDER BY owner_id, peer_id
@@ -14,8 +16,9 @@ const UPSERT_CHATS = `
 
 // A retry with a known key inserts nothing (ON CONFLICT), so no chat row moves twice;
 // the first message is returned instead, found through messages_sender_id_client_key_key.
-export const SEND_SQL = `
-  WITH message AS (
+export const SEND = prepared(
+  'send',
+  `WITH message AS (
     INSERT INTO messages (sender_id, recipient_id, body, client_key) VALUES ($1, $2, $3, $4)
     ON CONFLICT (sender_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
     RETURNING id, sender_id, recipient_id, body, created_at, read_at
@@ -24,14 +27,18 @@ export const SEND_SQL = `
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT *, false AS replayed FROM message`;
+  SELECT *, false AS replayed FROM message`,
+);
 
-export const FIND_BY_CLIENT_KEY_SQL = `
-  SELECT id, sender_id, recipient_id, body, created_at, read_at, true AS replayed
-    FROM messages WHERE sender_id = $1 AND client_key = $2`;
+export const FIND_BY_CLIENT_KEY = prepared(
+  'find_by_client_key',
+  `SELECT id, sender_id, recipient_id, body, created_at, read_at, true AS replayed
+     FROM messages WHERE sender_id = $1 AND client_key = $2`,
+);
 
-export const BROADCAST_SQL = `
-  WITH message AS (
+export const BROADCAST = prepared(
+  'broadcast',
+  `WITH message AS (
     INSERT INTO messages (sender_id, recipient_id, body)
     SELECT $1, id, $2 FROM users WHERE id <> $1 ORDER BY id
     RETURNING id, sender_id, recipient_id
@@ -40,4 +47,5 @@ export const BROADCAST_SQL = `
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT count(*)::int AS sent FROM message`;
+  SELECT count(*)::int AS sent FROM message`,
+);

@@ -1,11 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/send-message.dto.js';
 import { type MessageRow, toMessageDto } from './message.mapper.js';
-import { BROADCAST_SQL, FIND_BY_CLIENT_KEY_SQL, SEND_SQL } from './message.queries.js';
+import { BROADCAST, FIND_BY_CLIENT_KEY, SEND } from './message.queries.js';
 
 interface SentRow extends MessageRow {
   replayed: boolean;
@@ -18,7 +17,7 @@ export interface SentMessage {
 
 @Injectable()
 export class MessagesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   /**
    * Stores a message, or with a client key already used by this sender,
@@ -29,10 +28,10 @@ export class MessagesService {
       throw new BadRequestException('You cannot send a message to yourself');
     }
     try {
-      const rows: SentRow[] = await this.dataSource.query(SEND_SQL, [senderId, recipientId, text, clientKey ?? null]);
+      const rows = await this.statements.rows<SentRow>(SEND, [senderId, recipientId, text, clientKey ?? null]);
       // Empty only when the key was taken, possibly by a send committed after this statement began:
       // a second statement sees it.
-      const row = rows[0] ?? (await this.dataSource.query<SentRow[]>(FIND_BY_CLIENT_KEY_SQL, [senderId, clientKey]))[0];
+      const row = rows[0] ?? (await this.statements.rows<SentRow>(FIND_BY_CLIENT_KEY, [senderId, clientKey]))[0];
       return { message: toMessageDto(row), replayed: row.replayed };
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
@@ -44,7 +43,7 @@ export class MessagesService {
 
   /** One message to every other user, in one statement (one transaction). */
   async sendToAll(senderId: number, text: string): Promise<BroadcastResultDto> {
-    const rows: BroadcastResultDto[] = await this.dataSource.query(BROADCAST_SQL, [senderId, text]);
-    return { sent: rows[0].sent };
+    const [{ sent }] = await this.statements.rows<BroadcastResultDto>(BROADCAST, [senderId, text]);
+    return { sent };
   }
 }

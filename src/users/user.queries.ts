@@ -3,6 +3,7 @@
  * active: the LATERAL probe asks sessions_user_id_expires_at_idx once per user
  * on the page (a plain EXISTS let the planner hash the whole sessions table).
  */
+import { prepared, type PreparedStatement } from '../database/prepared-statements.js';
 import type { UserFilter } from './dto/list-users-query.dto.js';
 
 const FILTERS: Record<UserFilter, string> = {
@@ -24,8 +25,11 @@ function listUsersSql(filter: UserFilter): string {
 }
 
 /** One statement per filter: ($1 after id, $2 caller id, $3 limit). */
-export const LIST_USERS_SQL: Record<UserFilter, string> = {
-  all: listUsersSql('all'),
-  active: listUsersSql('active'),
-  inactive: listUsersSql('inactive'),
+export const LIST_USERS: Record<UserFilter, PreparedStatement> = {
+  all: prepared('list_users_all', listUsersSql('all')),
+  active: prepared('list_users_active', listUsersSql('active')),
+  inactive: prepared('list_users_inactive', listUsersSql('inactive')),
 };
+
+// The 404 check of routes that name a user (users_pkey).
+export const USER_EXISTS = prepared('user_exists', 'SELECT 1 FROM users WHERE id = $1');

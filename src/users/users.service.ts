@@ -1,12 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import type { CurrentUserDto } from './dto/current-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto.js';
 import type { UserPageDto } from './dto/user-summary.dto.js';
-import { LIST_USERS_SQL } from './user.queries.js';
+import { LIST_USERS, USER_EXISTS } from './user.queries.js';
 
 interface UserRow {
   id: number;
@@ -17,12 +16,12 @@ interface UserRow {
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   /** Everyone but the caller, in id order (keyset paging on the primary key). */
   async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
     const after = query.cursor ? decodeCursor(query.cursor) : '0';
-    const rows: UserRow[] = await this.dataSource.query(LIST_USERS_SQL[query.type], [after, callerId, query.limit + 1]);
+    const rows = await this.statements.rows<UserRow>(LIST_USERS[query.type], [after, callerId, query.limit + 1]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -43,7 +42,7 @@ export class UsersService {
 
   /** Throws 404 unless a user has this id. */
   async assertExists(userId: number): Promise<void> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+    const rows = await this.statements.rows(USER_EXISTS, [userId]);
     if (rows.length === 0) throw new NotFoundException(`No user has id ${userId}`);
   }
 }
