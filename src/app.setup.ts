@@ -12,6 +12,8 @@ export const JSON_BODY_LIMIT = '64kb';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.disable('x-powered-by');
+  // Responses are per-user and change with every message: an ETag would cost a hash of every body
+  // (and a second socket write) to save a client almost nothing.
   app.set('etag', false);
   app.use(helmet());
   const corsOrigins = config.get('CORS_ORIGINS', { infer: true });

@@ -27,7 +27,7 @@ export class PreparedStatements {
 
   async rows<Row>(statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
     const result = await this.pool().query({ name: statement.name, text: statement.text, values });
-    return result.rows;
+    return result.rows as Row[];
   }
 
   private pool(): pg.Pool {
