@@ -1,3 +1,4 @@
+import { countInconsistentChats } from './support/chat-consistency.js';
 import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -217,6 +218,26 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const me = await signupUser(testApp);
       const response = await markRead(me, { id: 1 }, body).expect(400);
       expect(response.body.details).toEqual([{ field, errors: [expect.any(String)] }]);
+    });
+  });
+  describe('deleting a user (by an operator, in SQL)', () => {
+    it("removes that user's chats from both sides and leaves everyone else's exact", async () => {
+      const [gone, ann, ben] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      await sendMessage(testApp, gone, ann, 'to ann');
+      await sendMessage(testApp, ben, gone, 'to gone');
+      const annToBen = await sendMessage(testApp, ann, ben, 'ann to ben');
+
+      await testApp.query('DELETE FROM users WHERE id = $1', [gone.id]);
+
+      expect((await listChats(ann)).body.chats).toEqual([
+        { user_id: ben.id, username: ben.username, unread_count: 0, last_message: annToBen },
+      ]);
+      expect((await listChats(ben)).body.chats).toEqual([
+        { user_id: ann.id, username: ann.username, unread_count: 1, last_message: annToBen },
+      ]);
+      const leftOver = await testApp.query('SELECT 1 FROM chats WHERE owner_id = $1 OR peer_id = $1', [gone.id]);
+      expect(leftOver).toHaveLength(0);
+      expect(await countInconsistentChats(testApp)).toBe(0);
     });
   });
 });

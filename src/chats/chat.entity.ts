@@ -1,10 +1,12 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { User } from '../users/user.entity.js';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /*
  * One row per user and peer, written in the same statement as every message
  * between them, so the chat list never aggregates the messages table.
  * Message ids only grow, so last_message_id orders chats by latest activity.
+ * No foreign keys, on purpose: the messages written with each row prove its
+ * users exist, and a trigger on users removes the rows of a deleted user
+ * (migration LeanBroadcastWrites).
  */
 @Entity('chats')
 @Index('chats_owner_id_last_message_id_idx', ['ownerId', 'lastMessageId'])
@@ -13,19 +15,9 @@ export class Chat {
   @PrimaryColumn({ name: 'owner_id', type: 'integer', primaryKeyConstraintName: 'chats_pkey' })
   ownerId!: number;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'chats_owner_id_fkey' })
-  owner?: Relation<User>;
-
-  @Index('chats_peer_id_idx')
   @PrimaryColumn({ name: 'peer_id', type: 'integer', primaryKeyConstraintName: 'chats_pkey' })
   peerId!: number;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'peer_id', foreignKeyConstraintName: 'chats_peer_id_fkey' })
-  peer?: Relation<User>;
-
-  /** Not a foreign key, on purpose: see the initial migration. */
   @Column({ name: 'last_message_id', type: 'bigint' })
   lastMessageId!: string;
 

@@ -5,9 +5,14 @@ import { Message } from '../messages/message.entity.js';
 import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './migrations/1764100000000-MessageIdempotencyKey.js';
+import { LeanBroadcastWrites1764200000000 } from './migrations/1764200000000-LeanBroadcastWrites.js';
 
 export const entities = [User, Session, Message, Chat];
-export const migrations = [InitialSchema1764000000000, MessageIdempotencyKey1764100000000];
+export const migrations = [
+  InitialSchema1764000000000,
+  MessageIdempotencyKey1764100000000,
+  LeanBroadcastWrites1764200000000,
+];
 
 /** One definition for the app, the migration CLI (ormconfig.ts) and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -19,10 +19,8 @@ import { User } from '../users/user.entity.js';
 @Entity('messages')
 @Index('messages_conversation_idx', { synchronize: false })
 @Index('messages_unread_idx', ['recipientId', 'senderId', 'id'], { where: 'read_at IS NULL' })
-@Index('messages_sender_id_client_key_key', ['senderId', 'clientKey'], {
-  unique: true,
-  where: 'client_key IS NOT NULL',
-})
+// Unique per sender (NULL keys never collide); it is also the sender foreign key's index.
+@Index('messages_sender_id_client_key_key', ['senderId', 'clientKey'], { unique: true })
 @Check('messages_not_to_self', 'sender_id <> recipient_id')
 export class Message {
   @PrimaryGeneratedColumn('identity', {
@@ -32,7 +30,6 @@ export class Message {
   })
   id!: string;
 
-  @Index('messages_sender_id_idx')
   @Column({ name: 'sender_id', type: 'integer' })
   senderId!: number;
 

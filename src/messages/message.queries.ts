@@ -20,7 +20,7 @@ export const SEND = prepared(
   'send',
   `WITH message AS (
     INSERT INTO messages (sender_id, recipient_id, body, client_key) VALUES ($1, $2, $3, $4)
-    ON CONFLICT (sender_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
+    ON CONFLICT (sender_id, client_key) DO NOTHING
     RETURNING id, sender_id, recipient_id, body, created_at, read_at
   ), sides AS (
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
