@@ -37,8 +37,13 @@ export class Environment {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
+  /** Connections in each worker's pool. */
   @IntSetting(1, 200)
   DB_POOL_SIZE = 10;
+
+  /** Worker processes serving HTTP on the one port (node:cluster); one per core uses the whole machine. */
+  @IntSetting(1, 64)
+  WEB_CONCURRENCY = 1;
 
   /** Session lifetime in seconds (default 30 days). */
   @IntSetting(60)

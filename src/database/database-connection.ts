@@ -5,17 +5,37 @@
  * 503 meanwhile, and requests get 503 rather than a crash-looping process.
  */
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { type DataSource, type Migration, MigrationExecutor } from 'typeorm';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
+// Any fixed key: pg_advisory_lock serializes whoever migrates this database.
+const MIGRATION_LOCK_KEY = 7_261_627;
+
+/**
+ * Workers (WEB_CONCURRENCY) and instances start together: one applies the
+ * pending migrations while the others wait on the lock, then find none left.
+ */
+async function migrateExclusively(dataSource: DataSource): Promise<Migration[]> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    return await executor.executePendingMigrations();
+  } finally {
+    // Releasing the connection would keep a session lock alive in the pool; unlock first.
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
 
 /** Initializes the DataSource and applies pending migrations, retrying until both succeed. */
 export async function connectDatabase(dataSource: DataSource, logger = new Logger('Database')): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       if (!dataSource.isInitialized) await dataSource.initialize();
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await migrateExclusively(dataSource);
       logger.log(`Connected; migrations applied now: ${applied.length}`);
       return;
     } catch (error) {

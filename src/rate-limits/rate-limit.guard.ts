@@ -4,7 +4,9 @@
  * username (credential stuffing spreads over IPs, so the username limit holds
  * whatever the IP), sends per user. With REDIS_URL the counters live in Redis,
  * shared by every instance; should Redis fail, each instance falls back to its
- * own memory rather than refusing or waving through every request.
+ * own memory rather than refusing or waving through every request. Without
+ * Redis they live in memory: the process's own, or with WEB_CONCURRENCY > 1
+ * the primary's, shared by its workers.
  *
  * Why not @nestjs/throttler: v6 is CommonJS and require()s @nestjs/common, which
  * Jest on Node 20 cannot load now that Nest 12 ships ES modules only.
@@ -21,7 +23,14 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import cluster from 'node:cluster';
+import {
+  type RateLimiterAbstract,
+  RateLimiterCluster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { Environment } from '../config/environment.js';
 import { RATE_LIMIT_GROUP, type RateLimitGroup } from './rate-limit.decorator.js';
@@ -55,10 +64,14 @@ export class RateLimitGuard implements CanActivate, OnApplicationShutdown {
     const duration = config.get('RATE_LIMIT_WINDOW_SECONDS', { infer: true });
     const limiter = (name: string, points: number): RateLimiterAbstract => {
       const options = { keyPrefix: `parley:rate:${name}`, points, duration };
-      const memory = new RateLimiterMemory(options);
-      return this.redis
-        ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory })
-        : memory;
+      if (this.redis) {
+        const insuranceLimiter = new RateLimiterMemory(options);
+        return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter });
+      }
+      // A worker of WEB_CONCURRENCY counts in the primary process, so the limit is per user, not per worker.
+      return cluster.isWorker
+        ? new RateLimiterCluster({ ...options, timeoutMs: 1_000 })
+        : new RateLimiterMemory(options);
     };
     this.limits = {
       auth: [

@@ -21,7 +21,11 @@ export async function healthStatus(url: string): Promise<number> {
   return (await fetch(`${url}/health`)).status;
 }
 
-export async function startServiceProcess(databaseUrl: string, port: number): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
@@ -29,6 +33,7 @@ export async function startServiceProcess(databaseUrl: string, port: number): Pr
       PORT: String(port),
       LOG_LEVEL: 'log',
       RATE_LIMIT_SEND_PER_USER: '100000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

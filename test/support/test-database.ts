@@ -36,12 +36,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database with every migration applied, for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh database for one test file, with every migration applied unless `migrated` is false. */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const server = serverUrl();
   const name = `parley_e2e_${randomBytes(6).toString('hex')}`;
   await adminQuery(server, `CREATE DATABASE ${name}`);
   const url = withDatabase(server, name);
+  const drop = () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  if (!migrated) return { url, drop };
   const dataSource = new DataSource(dataSourceOptions(url, 1));
   await dataSource.initialize();
   try {
@@ -49,5 +51,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await dataSource.destroy();
   }
-  return { url, drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url, drop };
 }

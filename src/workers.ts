@@ -1,0 +1,38 @@
+/*
+ * WEB_CONCURRENCY > 1: this (primary) process starts that many workers, each
+ * a whole Parley serving the same port through node:cluster, since one
+ * Node.js thread saturates long before the database does. The primary
+ * serves no requests. It keeps the in-memory rate-limit counters for all
+ * workers (so limits stay per user, not per worker, without Redis), replaces a
+ * worker that dies, and on SIGTERM passes the signal on and exits 0 once every
+ * worker has drained.
+ */
+import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
+
+const RESTART_DELAY_MS = 1_000;
+
+export function runWorkers(count: number, env: Record<string, string>): void {
+  const logger = new Logger('Workers');
+  new RateLimiterClusterMaster();
+  let stopping = false;
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error(`Worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(() => cluster.fork(env), RESTART_DELAY_MS);
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      logger.log(`${signal}: letting ${count} workers finish their requests`);
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    });
+  }
+  for (let i = 0; i < count; i++) cluster.fork(env);
+  logger.log(`Started ${count} workers`);
+}
