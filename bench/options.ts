@@ -1,4 +1,5 @@
 /* Command-line flags of `npm run bench`. */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -9,6 +10,8 @@ export interface BenchOptions {
   broadcastUsers: number[];
   concurrency: number;
   durationSeconds: number;
+  /** The service's WEB_CONCURRENCY. */
+  workers: number;
   growth: number[] | null;
   smoke: boolean;
 }
@@ -23,6 +26,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       concurrency: { type: 'string' },
       duration: { type: 'string' },
       growth: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
@@ -35,6 +39,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       broadcastUsers: [300],
       concurrency: number(values.concurrency, 8),
       durationSeconds: number(values.duration, 1),
+      workers: number(values.workers, availableParallelism()),
       growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
       smoke: true,
     };
@@ -47,6 +52,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     broadcastUsers: [10_000, 100_000],
     concurrency: number(values.concurrency, 32),
     durationSeconds: number(values.duration, 10),
+    workers: number(values.workers, availableParallelism()),
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,
   };

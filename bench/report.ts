@@ -16,9 +16,15 @@ export interface BenchReport {
   settings: Record<string, number>;
   endpoints: EndpointRow[];
   broadcasts: { recipients: number; milliseconds: number; sent: number }[];
-  growth: { messages: number; chatListP50: number; historyP50: number }[];
+  growth: {
+    messages: number;
+    chatListP50: number;
+    historyP50: number;
+    chatListSqlP50: number;
+    historySqlP50: number;
+  }[];
   inconsistentChats: number | null;
-  rssMiB: { afterStart: number; afterRun: number } | null;
+  rssMiB: { afterStart: number; afterWarmUp: number; afterRun: number } | null;
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -54,10 +60,14 @@ export function toMarkdown(report: BenchReport): string {
     );
   }
   if (report.growth.length > 0) {
-    lines.push('', '| messages | GET /chat p50 ms | GET /chat/{id} p50 ms |', '|---:|---:|---:|');
     lines.push(
+      '',
+      '| messages | GET /chat p50 ms | GET /chat/{id} p50 ms | its SQL p50 ms, 1 connection | its SQL p50 ms, 1 connection |',
+      '|---:|---:|---:|---:|---:|',
       ...report.growth.map(
-        (g) => `| ${g.messages.toLocaleString('en')} | ${fixed(g.chatListP50)} | ${fixed(g.historyP50)} |`,
+        (g) =>
+          `| ${g.messages.toLocaleString('en')} | ${fixed(g.chatListP50)} | ${fixed(g.historyP50)} | ` +
+          `${fixed(g.chatListSqlP50, 2)} | ${fixed(g.historySqlP50, 2)} |`,
       ),
     );
   }
@@ -66,7 +76,9 @@ export function toMarkdown(report: BenchReport): string {
   }
   if (report.rssMiB) {
     lines.push(
-      `Service RSS: ${fixed(report.rssMiB.afterStart)} MiB after start, ${fixed(report.rssMiB.afterRun)} MiB after the run.`,
+      `Service RSS (all its processes): ${fixed(report.rssMiB.afterStart)} MiB after start, ` +
+        `${fixed(report.rssMiB.afterWarmUp)} MiB after warm-up, ${fixed(report.rssMiB.afterRun)} MiB after the run ` +
+        `(${fixed(report.rssMiB.afterRun / report.rssMiB.afterStart, 2)}× start).`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -15,14 +15,18 @@ import { benchToken, HOT_PEER, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
 const PORT = 39_180;
-// The service's pool size, so the baseline gets the same database concurrency.
+// Database connections on each side: the baseline's pool, and the service's pools across its workers.
 const POOL_SIZE = 10;
-// Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
-const SERVICE_ENV = {
-  DB_POOL_SIZE: String(POOL_SIZE),
-  RATE_LIMIT_SEND_PER_USER: '1000000',
-  RATE_LIMIT_BROADCAST_PER_USER: '1000',
-};
+
+function serviceEnv(options: BenchOptions): Record<string, string> {
+  return {
+    WEB_CONCURRENCY: String(options.workers),
+    DB_POOL_SIZE: String(Math.ceil(POOL_SIZE / options.workers)),
+    // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
+    RATE_LIMIT_SEND_PER_USER: '1000000',
+    RATE_LIMIT_BROADCAST_PER_USER: '1000',
+  };
+}
 
 const SINGLE_SECONDS = 3;
 
@@ -72,7 +76,7 @@ async function growthCurve(
   pool: pg.Pool,
   report: BenchReport,
 ): Promise<void> {
-  const service = await startService(databaseUrl, PORT, SERVICE_ENV);
+  const service = await startService(databaseUrl, PORT, serviceEnv(options));
   try {
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
@@ -80,7 +84,17 @@ async function growthCurve(
       await warmUp(service.url, [chatList, history], options.concurrency);
       const chatListResult = await runHttpLoad(service.url, chatList.next, options);
       const historyResult = await runHttpLoad(service.url, history.next, options);
-      report.growth.push({ messages, chatListP50: chatListResult.p50, historyP50: historyResult.p50 });
+      // Milliseconds with decimals (autocannon rounds to whole ones): the query's own cost, without queueing.
+      const single = { concurrency: 1, durationSeconds: SINGLE_SECONDS };
+      const chatListSql = await runSqlLoad(pool, () => chatList.baseline(pool), single);
+      const historySql = await runSqlLoad(pool, () => history.baseline(pool), single);
+      report.growth.push({
+        messages,
+        chatListP50: chatListResult.p50,
+        historyP50: historyResult.p50,
+        chatListSqlP50: chatListSql.p50,
+        historySqlP50: historySql.p50,
+      });
       log(
         `${messages.toLocaleString('en')} messages: GET /chat p50 ${chatListResult.p50} ms, GET /chat/{id} p50 ${historyResult.p50} ms`,
       );
@@ -93,10 +107,11 @@ async function growthCurve(
 async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
   await timed('seed', () => seed(pool, options));
   const scenarios = buildScenarios({ ...options, deepCursor: await deepCursor(pool) });
-  const service = await startService(databaseUrl, PORT, SERVICE_ENV);
+  const service = await startService(databaseUrl, PORT, serviceEnv(options));
   try {
     const afterStart = service.rssMiB();
     await warmUp(service.url, scenarios.slice(0, 5), options.concurrency);
+    const afterWarmUp = service.rssMiB();
     for (const scenario of scenarios) {
       const serviceResult = await runHttpLoad(service.url, scenario.next, options);
       const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
@@ -106,7 +121,7 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
         `${scenario.name}: ${serviceResult.requestsPerSecond.toFixed(0)} req/s (baseline ${baseline.requestsPerSecond.toFixed(0)}), p50 ${serviceResult.p50} ms, non-2xx ${serviceResult.failures}`,
       );
     }
-    report.rssMiB = { afterStart, afterRun: service.rssMiB() };
+    report.rssMiB = { afterStart, afterWarmUp, afterRun: service.rssMiB() };
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
       if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
@@ -132,7 +147,11 @@ async function main(): Promise<void> {
       'hot-user chats': options.hotChats,
       'hot chat messages': options.hotChatMessages,
     },
-    settings: { concurrency: options.concurrency, 'seconds per endpoint': options.durationSeconds },
+    settings: {
+      concurrency: options.concurrency,
+      'seconds per endpoint': options.durationSeconds,
+      'service workers': options.workers,
+    },
     endpoints: [],
     broadcasts: [],
     growth: [],

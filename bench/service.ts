@@ -1,6 +1,6 @@
 /* Runs the service as users do: the built dist/src/main.js in its own process. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface RunningService {
   url: string;
@@ -21,6 +21,22 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('service did not become healthy within 60 s');
+}
+
+function statusField(pid: string, field: string): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : NaN;
+  } catch {
+    return NaN; // the process has just exited
+  }
+}
+
+/** RSS of the service: the process and, with WEB_CONCURRENCY > 1, its workers. */
+function treeRssMiB(pid: number): number {
+  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && statusField(entry, 'PPid') === pid);
+  const kB = [String(pid), ...children].reduce((sum, id) => sum + (statusField(id, 'VmRSS') || 0), 0);
+  return kB / 1024;
 }
 
 export async function startService(
@@ -44,10 +60,7 @@ export async function startService(
   return {
     url,
     pid: child.pid as number,
-    rssMiB: () => {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      return match ? Number(match[1]) / 1024 : NaN;
-    },
+    rssMiB: () => treeRssMiB(child.pid as number),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -1,16 +1,16 @@
+/*
+ * Entry point. Resolves the database (DATABASE_URL or an embedded server),
+ * then serves HTTP in this process, or with WEB_CONCURRENCY > 1 becomes the
+ * primary of that many workers. The app itself is imported only where it
+ * serves, so a primary stays small.
+ */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import cluster from 'node:cluster';
-import { DataSource } from 'typeorm';
-import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
-import { enabledLogLevels, type Environment, validateEnvironment } from './config/environment.js';
-import { connectDatabase } from './database/database-connection.js';
+import { type Environment, validateEnvironment } from './config/environment.js';
 import { runWorkers } from './workers.js';
 
-/** The database to use: DATABASE_URL, or an embedded PostgreSQL this process starts (and stops on exit). */
+/** DATABASE_URL, or an embedded PostgreSQL this process starts (and stops on exit). */
 async function resolveDatabaseUrl(env: Environment, logger: Logger): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   logger.log(`DATABASE_URL is not set; starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}`);
@@ -21,36 +21,15 @@ async function resolveDatabaseUrl(env: Environment, logger: Logger): Promise<str
   return embedded.url;
 }
 
-async function serve(env: Environment, databaseUrl: string, logger: Logger): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
-    bodyParser: false,
-    logger: enabledLogLevels(env.LOG_LEVEL),
-  });
-  configureApp(app);
-  // Graceful stop: stop accepting, let in-flight requests finish, close the pool, exit 0.
-  // (Nest's enableShutdownHooks would re-raise the signal, so the exit status would not be 0.)
-  // A second signal (a process group's, then the primary's) must not cut the drain short.
-  let closing = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (closing) return;
-      closing = true;
-      logger.log(`${signal}: finishing in-flight requests, then exiting`);
-      void app.close().then(() => process.exit(0));
-    });
-  }
-  await app.listen(env.PORT);
-  logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
-  await connectDatabase(app.get(DataSource));
-}
-
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   const logger = new Logger(cluster.isWorker ? `Worker ${process.pid}` : 'Bootstrap');
-  if (cluster.isWorker) return serve(env, env.DATABASE_URL as string, logger);
-
-  const databaseUrl = await resolveDatabaseUrl(env, logger);
-  if (env.WEB_CONCURRENCY > 1) return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl });
+  // A worker's DATABASE_URL is set by its primary.
+  const databaseUrl = cluster.isWorker ? (env.DATABASE_URL as string) : await resolveDatabaseUrl(env, logger);
+  if (cluster.isPrimary && env.WEB_CONCURRENCY > 1) {
+    return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl });
+  }
+  const { serve } = await import('./server.js');
   return serve(env, databaseUrl, logger);
 }
 
