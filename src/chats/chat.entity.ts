@@ -9,7 +9,8 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * (migration LeanBroadcastWrites).
  */
 @Entity('chats')
-@Index('chats_owner_id_last_message_id_idx', ['ownerId', 'lastMessageId'])
+// (owner_id, last_message_id) INCLUDE (peer_id, unread_count): TypeORM cannot declare INCLUDE, the migration does.
+@Index('chats_owner_id_last_message_id_idx', { synchronize: false })
 @Check('chats_unread_count_not_negative', 'unread_count >= 0')
 export class Chat {
   @PrimaryColumn({ name: 'owner_id', type: 'integer', primaryKeyConstraintName: 'chats_pkey' })

@@ -8,16 +8,18 @@ import { MESSAGE_COLUMNS } from '../messages/message.mapper.js';
 
 export const MAX_BIGINT = '9223372036854775807';
 
-// chats_owner_id_last_message_id_idx
+// chats_owner_id_last_message_id_idx: the page of chats is picked first, from the index alone, and only
+// its rows are joined to their peer and last message.
 export const LIST_CHATS = prepared(
   'list_chats',
   `SELECT c.peer_id, u.username, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
-     FROM chats c
+     FROM (SELECT peer_id, unread_count, last_message_id FROM chats
+            WHERE owner_id = $1 AND last_message_id < $2::bigint
+            ORDER BY last_message_id DESC
+            LIMIT $3) c
      JOIN users u ON u.id = c.peer_id
      JOIN messages m ON m.id = c.last_message_id
-    WHERE c.owner_id = $1 AND c.last_message_id < $2::bigint
-    ORDER BY c.last_message_id DESC
-    LIMIT $3`,
+    ORDER BY c.last_message_id DESC`,
 );
 
 // messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed.

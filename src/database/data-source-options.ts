@@ -6,12 +6,14 @@ import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './migrations/1764100000000-MessageIdempotencyKey.js';
 import { LeanBroadcastWrites1764200000000 } from './migrations/1764200000000-LeanBroadcastWrites.js';
+import { ChatListIndexOnly1764300000000 } from './migrations/1764300000000-ChatListIndexOnly.js';
 
 export const entities = [User, Session, Message, Chat];
 export const migrations = [
   InitialSchema1764000000000,
   MessageIdempotencyKey1764100000000,
   LeanBroadcastWrites1764200000000,
+  ChatListIndexOnly1764300000000,
 ];
 
 /** One definition for the app, the migration CLI (ormconfig.ts) and the tests. */
