@@ -62,7 +62,7 @@ export function toMarkdown(report: BenchReport): string {
   if (report.growth.length > 0) {
     lines.push(
       '',
-      '| messages | GET /chat p50 ms | GET /chat/{id} p50 ms | its SQL p50 ms, 1 connection | its SQL p50 ms, 1 connection |',
+      '| messages | GET /chat p50 ms | GET /chat/{id} p50 ms | GET /chat SQL p50 ms, 1 connection | GET /chat/{id} SQL p50 ms, 1 connection |',
       '|---:|---:|---:|---:|---:|',
       ...report.growth.map(
         (g) =>

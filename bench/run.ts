@@ -143,7 +143,8 @@ async function main(): Promise<void> {
     when: new Date().toISOString(),
     dataset: {
       users: options.users,
-      messages: options.messages,
+      // The growth mode's sizes are in its table.
+      ...(options.growth ? {} : { messages: options.messages }),
       'hot-user chats': options.hotChats,
       'hot chat messages': options.hotChatMessages,
     },

@@ -3,7 +3,7 @@
  * SQL the endpoint issues (token lookup included) for the pg baseline.
  */
 import type pg from 'pg';
-import { AUTHENTICATE } from '../src/auth/session.queries.js';
+import { AUTHENTICATE, lastSeenIsStale, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
 import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
 import type { PreparedStatement } from '../src/database/prepared-statements.js';
@@ -32,8 +32,11 @@ const randomInt = (min: number, max: number) => min + Math.floor(Math.random() *
 const run = <Row extends pg.QueryResultRow>(pool: pg.Pool, statement: PreparedStatement, values: unknown[]) =>
   pool.query<Row>({ name: statement.name, text: statement.text, values });
 
-/** The endpoint's token lookup, as the guard runs it. */
-const authenticate = (pool: pg.Pool, token: string) => run(pool, AUTHENTICATE, [hashToken(token)]);
+/** The endpoint's token lookup, as the guard runs it (with its once-a-minute last_seen_at write). */
+async function authenticate(pool: pg.Pool, token: string): Promise<void> {
+  const { rows } = await run<{ user_id: number; last_seen_at: Date | null }>(pool, AUTHENTICATE, [hashToken(token)]);
+  if (lastSeenIsStale(rows[0].last_seen_at)) await run(pool, TOUCH_LAST_SEEN, [rows[0].user_id]);
+}
 
 export function buildScenarios(context: ScenarioContext): Scenario[] {
   const hotToken = benchToken(HOT_USER);

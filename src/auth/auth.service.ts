@@ -18,13 +18,12 @@ import {
   CLOSE_ALL_SESSIONS_SQL,
   CLOSE_OTHER_SESSIONS_SQL,
   CLOSE_SESSION_SQL,
+  lastSeenIsStale,
   OPEN_SESSION_SQL,
   TOUCH_LAST_SEEN,
 } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
-/** last_seen_at is refreshed at most this often, so authentication stays one read per request. */
-const LAST_SEEN_RESOLUTION_MS = 60_000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 interface SessionRow {
@@ -111,7 +110,7 @@ export class AuthService {
     if (!TOKEN_PATTERN.test(token)) return null;
     const [row] = await this.statements.rows<SessionRow>(AUTHENTICATE, [hashToken(token)]);
     if (!row) return null;
-    if (!row.last_seen_at || Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    if (lastSeenIsStale(row.last_seen_at)) {
       await this.statements.rows(TOUCH_LAST_SEEN, [row.user_id]);
     }
     return {

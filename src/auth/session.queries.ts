@@ -12,7 +12,14 @@ export const AUTHENTICATE = prepared(
     WHERE s.token_hash = $1 AND s.expires_at > now()`,
 );
 
+// Run after AUTHENTICATE when lastSeenIsStale: at most one write per user per minute.
 export const TOUCH_LAST_SEEN = prepared('touch_last_seen', 'UPDATE users SET last_seen_at = now() WHERE id = $1');
+
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+export function lastSeenIsStale(lastSeenAt: Date | null): boolean {
+  return !lastSeenAt || Date.now() - lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS;
+}
 
 export const OPEN_SESSION_SQL = `
   INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`;

@@ -1,0 +1,79 @@
+/*
+ * `node dist/bench/explain.js` (DATABASE_URL: a seeded bench database, e.g. after `npm run bench`)
+ * EXPLAIN ANALYZE of every hot statement, as a pooled connection runs it: prepared, and executed
+ * past PostgreSQL's first five custom plans, so what is shown is the cached generic plan.
+ * Writes are rolled back. Output: bench/results/explain.md, quoted in docs/performance.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { AUTHENTICATE } from '../src/auth/session.queries.js';
+import { hashToken } from '../src/auth/tokens.js';
+import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import type { PreparedStatement } from '../src/database/prepared-statements.js';
+import { BROADCAST, SEND } from '../src/messages/message.queries.js';
+import { LIST_USERS } from '../src/users/user.queries.js';
+import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
+
+const PAGE = 51;
+const QUIET_PEER = 3;
+
+async function explain(client: pg.Client, statement: PreparedStatement, values: unknown[]): Promise<string> {
+  await client.query('BEGIN');
+  try {
+    const parameters = values.map((_, i) => `$${i + 1}`).join(', ');
+    await client.query(`PREPARE explained AS ${statement.text}`);
+    // EXECUTE takes literals; format them through a parameterised SELECT.
+    const { rows } = await client.query<{ literals: string }>(
+      `SELECT concat_ws(', ', ${values.map((_, i) => `quote_nullable($${i + 1})`).join(', ')}) AS literals`,
+      values,
+    );
+    for (let run = 0; run < 6; run++) await client.query(`EXECUTE explained(${rows[0].literals})`);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE explained(${rows[0].literals})`,
+    );
+    return `-- ${statement.name}(${parameters})\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`;
+  } finally {
+    await client.query('ROLLBACK');
+    // PREPARE is not undone by ROLLBACK.
+    await client.query('DEALLOCATE ALL');
+  }
+}
+
+async function main(): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ messages: string; deep: string }>(
+      `SELECT (SELECT count(*) FROM messages) AS messages,
+              (SELECT id FROM messages WHERE LEAST(sender_id, recipient_id) = $1 AND GREATEST(sender_id, recipient_id) = $2
+                ORDER BY id OFFSET 100 LIMIT 1) AS deep`,
+      [HOT_USER, HOT_PEER],
+    );
+    const plans = [
+      // bytea as its hex text form, so it survives the trip through a literal.
+      await explain(client, AUTHENTICATE, [`\\x${hashToken(benchToken(HOT_PEER)).toString('hex')}`]),
+      await explain(client, LIST_USERS.active, ['0', HOT_USER, PAGE]),
+      await explain(client, LIST_CHATS, [HOT_USER, MAX_BIGINT, PAGE]),
+      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE]),
+      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, rows[0].deep, PAGE]),
+      await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null]),
+      await explain(client, MARK_READ, [HOT_USER, HOT_PEER, MAX_BIGINT]),
+      await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),
+    ];
+    const report = [
+      `Plans on ${Number(rows[0].messages).toLocaleString('en')} messages (node dist/bench/explain.js).`,
+      '',
+      '```',
+      plans.join('\n\n'),
+      '```',
+      '',
+    ].join('\n');
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/explain.md', report);
+    console.log(report);
+  } finally {
+    await client.end();
+  }
+}
+
+void main();
