@@ -25,6 +25,8 @@ export interface BenchReport {
   }[];
   inconsistentChats: number | null;
   rssMiB: { afterStart: number; afterWarmUp: number; afterRun: number } | null;
+  /** GET /current_user on a bare node:http server: what any Node.js HTTP service gets here. */
+  floor: LoadResult | null;
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -51,6 +53,17 @@ export function toMarkdown(report: BenchReport): string {
           `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% | ` +
           `${milliseconds(single.p50)} |`,
       ),
+      '',
+    );
+  }
+  const currentUser = report.endpoints.find((row) => row.endpoint === 'GET /current_user');
+  if (report.floor && currentUser) {
+    const floor = report.floor.requestsPerSecond;
+    lines.push(
+      `Floor: GET /current_user on a bare node:http server (no framework; same SQL, workers and pools): ` +
+        `${fixed(floor, 0)} req/s, p50 ${fixed(report.floor.p50)} ms, non-2xx ${report.floor.failures}; ` +
+        `${fixed((100 * floor) / currentUser.baseline.requestsPerSecond, 0)}% of the SQL baseline. ` +
+        `Parley serves ${fixed((100 * currentUser.service.requestsPerSecond) / floor, 0)}% of the floor.`,
       '',
     );
   }

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
 import { createBenchDatabase } from './database.js';
-import { runHttpLoad, runSqlLoad } from './load.js';
+import { type LoadResult, runHttpLoad, runSqlLoad } from './load.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type BenchReport, writeReport } from './report.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
@@ -104,6 +104,17 @@ async function growthCurve(
   }
 }
 
+/** GET /current_user on a bare node:http server (bench/http-floor.ts) with the service's workers and pools. */
+async function measureFloor(options: BenchOptions, databaseUrl: string, currentUser: Scenario): Promise<LoadResult> {
+  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist/bench/http-floor.js');
+  try {
+    await runHttpLoad(floor.url, currentUser.next, { concurrency: options.concurrency, durationSeconds: 1 });
+    return await runHttpLoad(floor.url, currentUser.next, options);
+  } finally {
+    await floor.stop();
+  }
+}
+
 async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
   await timed('seed', () => seed(pool, options));
   const scenarios = buildScenarios({ ...options, deepCursor: await deepCursor(pool) });
@@ -122,6 +133,7 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
       );
     }
     report.rssMiB = { afterStart, afterWarmUp, afterRun: service.rssMiB() };
+    report.floor = await measureFloor(options, databaseUrl, scenarios[0]);
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
       if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
@@ -158,6 +170,7 @@ async function main(): Promise<void> {
     growth: [],
     inconsistentChats: null,
     rssMiB: null,
+    floor: null,
   };
   try {
     if (options.growth) await growthCurve(options, database.url, pool, report);

@@ -1,4 +1,4 @@
-/* Runs the service as users do: the built dist/src/main.js in its own process. */
+/* Runs the service as users do: the built dist/src/main.js in its own process (or the floor server). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -43,8 +43,9 @@ export async function startService(
   databaseUrl: string,
   port: number,
   extraEnv: Record<string, string> = {},
+  script = 'dist/src/main.js',
 ): Promise<RunningService> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,
       ...extraEnv,
