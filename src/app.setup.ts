@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { requestTimeout } from './common/request-timeout.middleware.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './docs/openapi.js';
@@ -11,6 +12,7 @@ export const JSON_BODY_LIMIT = '64kb';
 
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
+  app.use(requestTimeout(config.get('REQUEST_TIMEOUT_MS', { infer: true })));
   app.disable('x-powered-by');
   // Responses are per-user and change with every message: an ETag would cost a hash of every body
   // (and a second socket write) to save a client almost nothing.

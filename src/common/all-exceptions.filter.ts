@@ -34,10 +34,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
-    if (!response.headersSent) {
-      response.status(body.statusCode).json(body);
+    if (response.headersSent) {
+      // Answered already (a timed-out request got its 503): a late result or error has no one to go to.
+      this.logger.warn(`Dropped after the response was sent: ${String(exception)}`);
+      return;
     }
+    const body = this.toBody(exception);
+    response.status(body.statusCode).json(body);
   }
 
   private toBody(exception: unknown): ErrorResponseDto {
