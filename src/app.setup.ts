@@ -15,7 +15,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(requestTimeout(config.get('REQUEST_TIMEOUT_MS', { infer: true })));
   app.disable('x-powered-by');
   // Responses are per-user and change with every message: an ETag would cost a hash of every body
-  // (and a second socket write) to save a client almost nothing.
+  // to save a client almost nothing (docs/performance.md).
   app.set('etag', false);
   app.use(helmet());
   const corsOrigins = config.get('CORS_ORIGINS', { infer: true });
