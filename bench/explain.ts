@@ -12,7 +12,7 @@ import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat
 import type { PreparedStatement } from '../src/database/prepared-statements.js';
 import { BROADCAST, SEND } from '../src/messages/message.queries.js';
 import { LIST_USERS } from '../src/users/user.queries.js';
-import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
+import { benchToken, deepCursor, HOT_PEER, HOT_USER } from './seed.js';
 
 const PAGE = 51;
 const QUIET_PEER = 3;
@@ -43,19 +43,15 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ messages: string; deep: string }>(
-      `SELECT (SELECT count(*) FROM messages) AS messages,
-              (SELECT id FROM messages WHERE LEAST(sender_id, recipient_id) = $1 AND GREATEST(sender_id, recipient_id) = $2
-                ORDER BY id OFFSET 100 LIMIT 1) AS deep`,
-      [HOT_USER, HOT_PEER],
-    );
+    const { rows } = await client.query<{ messages: string }>('SELECT count(*) AS messages FROM messages');
+    const deep = await deepCursor(client);
     const plans = [
       // bytea as its hex text form, so it survives the trip through a literal.
       await explain(client, AUTHENTICATE, [`\\x${hashToken(benchToken(HOT_PEER)).toString('hex')}`]),
       await explain(client, LIST_USERS.active, ['0', HOT_USER, PAGE]),
       await explain(client, LIST_CHATS, [HOT_USER, MAX_BIGINT, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE]),
-      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, rows[0].deep, PAGE]),
+      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, deep, PAGE]),
       await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null]),
       await explain(client, MARK_READ, [HOT_USER, HOT_PEER, MAX_BIGINT]),
       await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),

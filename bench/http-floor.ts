@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 import { AUTHENTICATE, lastSeenIsStale, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
+import { runPrepared } from '../src/database/prepared-statements.js';
 
 interface SessionRow {
   user_id: number;
@@ -24,10 +25,9 @@ function serve(): void {
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
     if (request.url === '/health') return void response.writeHead(200).end();
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    const { rows } = await pool.query<SessionRow>({ ...AUTHENTICATE, values: [hashToken(token)] });
-    const row = rows[0];
+    const [row] = await runPrepared<SessionRow>(pool, AUTHENTICATE, [hashToken(token)]);
     if (!row) return void response.writeHead(401).end();
-    if (lastSeenIsStale(row.last_seen_at)) await pool.query({ ...TOUCH_LAST_SEEN, values: [row.user_id] });
+    if (lastSeenIsStale(row.last_seen_at)) await runPrepared(pool, TOUCH_LAST_SEEN, [row.user_id]);
     const body = JSON.stringify({
       id: row.user_id,
       username: row.username,

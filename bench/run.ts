@@ -11,7 +11,7 @@ import { type LoadResult, runHttpLoad, runSqlLoad } from './load.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type BenchReport, writeReport } from './report.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
-import { benchToken, HOT_PEER, HOT_USER, insertUsers, seed } from './seed.js';
+import { benchToken, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
 const PORT = 39_180;
@@ -37,16 +37,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const result = await work();
   log(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return result;
-}
-
-async function deepCursor(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM messages m
-      WHERE LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2
-      ORDER BY id OFFSET 100 LIMIT 1`,
-    [HOT_USER, HOT_PEER],
-  );
-  return rows[0]?.id ?? '1';
 }
 
 async function broadcast(

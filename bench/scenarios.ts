@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { AUTHENTICATE, lastSeenIsStale, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
 import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
-import type { PreparedStatement } from '../src/database/prepared-statements.js';
+import { runPrepared as run } from '../src/database/prepared-statements.js';
 import { SEND } from '../src/messages/message.queries.js';
 import { LIST_USERS, USER_EXISTS } from '../src/users/user.queries.js';
 import type { HttpRequestSpec } from './load.js';
@@ -28,14 +28,10 @@ export interface ScenarioContext {
 const PAGE = 50;
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
-/** A statement exactly as the service runs it: prepared once per connection under its name. */
-const run = <Row extends pg.QueryResultRow>(pool: pg.Pool, statement: PreparedStatement, values: unknown[]) =>
-  pool.query<Row>({ name: statement.name, text: statement.text, values });
-
 /** The endpoint's token lookup, as the guard runs it (with its once-a-minute last_seen_at write). */
 async function authenticate(pool: pg.Pool, token: string): Promise<void> {
-  const { rows } = await run<{ user_id: number; last_seen_at: Date | null }>(pool, AUTHENTICATE, [hashToken(token)]);
-  if (lastSeenIsStale(rows[0].last_seen_at)) await run(pool, TOUCH_LAST_SEEN, [rows[0].user_id]);
+  const [row] = await run<{ user_id: number; last_seen_at: Date | null }>(pool, AUTHENTICATE, [hashToken(token)]);
+  if (lastSeenIsStale(row.last_seen_at)) await run(pool, TOUCH_LAST_SEEN, [row.user_id]);
 }
 
 export function buildScenarios(context: ScenarioContext): Scenario[] {
@@ -110,8 +106,8 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
         const peer = hotChatPeer();
-        const { rows } = await run<{ updated: number }>(pool, MARK_READ, [HOT_USER, peer, MAX_BIGINT]);
-        if (rows[0].updated === 0) await run(pool, USER_EXISTS, [peer]);
+        const [{ updated }] = await run<{ updated: number }>(pool, MARK_READ, [HOT_USER, peer, MAX_BIGINT]);
+        if (updated === 0) await run(pool, USER_EXISTS, [peer]);
       },
     },
   ];

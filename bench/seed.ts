@@ -85,3 +85,14 @@ export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
   );
   await pool.query('VACUUM ANALYZE');
 }
+
+/** A message id 100 messages into the hot chat: the `before` cursor of a deep history page. */
+export async function deepCursor(db: Pick<pg.ClientBase, 'query'>): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM messages m
+      WHERE LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2
+      ORDER BY id OFFSET 100 LIMIT 1`,
+    [HOT_USER, HOT_PEER],
+  );
+  return rows[0]?.id ?? '1';
+}
