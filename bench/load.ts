@@ -1,10 +1,11 @@
 /*
- * Two drivers with the same shape of result: autocannon against the HTTP
- * service, and a plain loop of the endpoint's own SQL through a pg Pool at the
- * same concurrency (the baseline: what the database alone can do).
+ * Two drivers with the same shape of result: wrk (or autocannon) against the
+ * HTTP service, and a plain loop of the endpoint's own SQL through a pg Pool at
+ * the same concurrency (the baseline: what the database alone can do).
  */
 import autocannon from 'autocannon';
 import type pg from 'pg';
+import { runWrk } from './wrk.js';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -20,16 +21,22 @@ export interface HttpRequestSpec {
   body?: unknown;
 }
 
+export type LoadGenerator = 'wrk' | 'autocannon';
+
 export interface LoadSettings {
   concurrency: number;
   durationSeconds: number;
 }
 
-export async function runHttpLoad(
+export function runHttpLoad(
   url: string,
   next: () => HttpRequestSpec,
-  settings: LoadSettings,
+  settings: LoadSettings & { loadGenerator: LoadGenerator },
 ): Promise<LoadResult> {
+  return settings.loadGenerator === 'wrk' ? runWrk(url, next, settings) : runAutocannon(url, next, settings);
+}
+
+async function runAutocannon(url: string, next: () => HttpRequestSpec, settings: LoadSettings): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: settings.concurrency,

@@ -1,6 +1,8 @@
 /* Command-line flags of `npm run bench`. */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { LoadGenerator } from './load.js';
+import { wrkIsInstalled } from './wrk.js';
 
 export interface BenchOptions {
   users: number;
@@ -14,6 +16,7 @@ export interface BenchOptions {
   workers: number;
   growth: number[] | null;
   smoke: boolean;
+  loadGenerator: LoadGenerator;
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -27,8 +30,13 @@ export function parseOptions(argv: string[]): BenchOptions {
       duration: { type: 'string' },
       growth: { type: 'string' },
       workers: { type: 'string' },
+      'load-generator': { type: 'string' },
     },
   });
+  const loadGenerator = values['load-generator'] ?? (wrkIsInstalled() ? 'wrk' : 'autocannon');
+  if (loadGenerator !== 'wrk' && loadGenerator !== 'autocannon') {
+    throw new Error('--load-generator is wrk or autocannon');
+  }
   const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
   if (values.smoke) {
     return {
@@ -42,6 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       workers: number(values.workers, availableParallelism()),
       growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
       smoke: true,
+      loadGenerator,
     };
   }
   return {
@@ -55,5 +64,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     workers: number(values.workers, availableParallelism()),
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,
+    loadGenerator,
   };
 }

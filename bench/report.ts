@@ -13,7 +13,7 @@ export interface EndpointRow {
 export interface BenchReport {
   when: string;
   dataset: Record<string, number>;
-  settings: Record<string, number>;
+  settings: Record<string, number | string>;
   endpoints: EndpointRow[];
   broadcasts: { recipients: number; milliseconds: number; sent: number }[];
   growth: {
@@ -30,7 +30,7 @@ export interface BenchReport {
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-// autocannon reports whole milliseconds, so a 0 means under one.
+// autocannon reports whole milliseconds, so its 0 means under one (wrk's are in microseconds).
 const milliseconds = (value: number) => (value === 0 ? '< 1' : fixed(value));
 
 export function toMarkdown(report: BenchReport): string {

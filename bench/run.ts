@@ -1,7 +1,8 @@
 /*
  * `npm run bench [-- --smoke | --messages N | --growth 10000,100000,1000000]`
  * Seeds a dataset, starts the built service against it, drives every endpoint
- * with autocannon and the same SQL through a bare pg Pool, and reports.
+ * with wrk (autocannon where wrk is not installed) and the same SQL through a
+ * bare pg Pool, and reports.
  */
 import 'reflect-metadata';
 import pg from 'pg';
@@ -56,8 +57,8 @@ async function broadcast(
 }
 
 /** A few seconds of traffic first, so the figures are of a warm (JIT-compiled) service. */
-async function warmUp(url: string, scenarios: Scenario[], concurrency: number): Promise<void> {
-  for (const scenario of scenarios) await runHttpLoad(url, scenario.next, { concurrency, durationSeconds: 1 });
+async function warmUp(url: string, scenarios: Scenario[], options: BenchOptions): Promise<void> {
+  for (const scenario of scenarios) await runHttpLoad(url, scenario.next, { ...options, durationSeconds: 1 });
 }
 
 async function growthCurve(
@@ -71,7 +72,7 @@ async function growthCurve(
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
       const [, , chatList, history] = buildScenarios({ ...options, deepCursor: '1' });
-      await warmUp(service.url, [chatList, history], options.concurrency);
+      await warmUp(service.url, [chatList, history], options);
       const chatListResult = await runHttpLoad(service.url, chatList.next, options);
       const historyResult = await runHttpLoad(service.url, history.next, options);
       // Milliseconds with decimals (autocannon rounds to whole ones): the query's own cost, without queueing.
@@ -98,7 +99,7 @@ async function growthCurve(
 async function measureFloor(options: BenchOptions, databaseUrl: string, currentUser: Scenario): Promise<LoadResult> {
   const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist/bench/http-floor.js');
   try {
-    await runHttpLoad(floor.url, currentUser.next, { concurrency: options.concurrency, durationSeconds: 1 });
+    await runHttpLoad(floor.url, currentUser.next, { ...options, durationSeconds: 1 });
     return await runHttpLoad(floor.url, currentUser.next, options);
   } finally {
     await floor.stop();
@@ -111,12 +112,16 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
   const service = await startService(databaseUrl, PORT, serviceEnv(options));
   try {
     const afterStart = service.rssMiB();
-    await warmUp(service.url, scenarios.slice(0, 5), options.concurrency);
+    await warmUp(service.url, scenarios.slice(0, 5), options);
     const afterWarmUp = service.rssMiB();
     for (const scenario of scenarios) {
       const serviceResult = await runHttpLoad(service.url, scenario.next, options);
       const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
-      const single = await runHttpLoad(service.url, scenario.next, { concurrency: 1, durationSeconds: SINGLE_SECONDS });
+      const single = await runHttpLoad(service.url, scenario.next, {
+        ...options,
+        concurrency: 1,
+        durationSeconds: SINGLE_SECONDS,
+      });
       report.endpoints.push({ endpoint: scenario.name, service: serviceResult, baseline, single });
       log(
         `${scenario.name}: ${serviceResult.requestsPerSecond.toFixed(0)} req/s (baseline ${baseline.requestsPerSecond.toFixed(0)}), p50 ${serviceResult.p50} ms, non-2xx ${serviceResult.failures}`,
@@ -154,6 +159,7 @@ async function main(): Promise<void> {
       concurrency: options.concurrency,
       'seconds per endpoint': options.durationSeconds,
       'service workers': options.workers,
+      'load generator': options.loadGenerator,
     },
     endpoints: [],
     broadcasts: [],
