@@ -5,14 +5,16 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { PrototypeStableExpressAdapter } from './common/express-adapter.js';
 import { enabledLogLevels, type Environment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
 
 export async function serve(env: Environment, databaseUrl: string, logger: Logger): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
-    bodyParser: false,
-    logger: enabledLogLevels(env.LOG_LEVEL),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forDatabase(databaseUrl),
+    new PrototypeStableExpressAdapter(),
+    { bodyParser: false, logger: enabledLogLevels(env.LOG_LEVEL) },
+  );
   configureApp(app);
   // Graceful stop: stop accepting, let in-flight requests finish, close the pool, exit 0.
   // (Nest's enableShutdownHooks would re-raise the signal, so the exit status would not be 0.)

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { PrototypeStableExpressAdapter } from '../../src/common/express-adapter.js';
 import { connectDatabase } from '../../src/database/database-connection.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -41,7 +42,10 @@ export async function createTestApp(
   const moduleRef = await withEnv(options.env ?? {}, () =>
     Test.createTestingModule({ imports: [AppModule.forDatabase(database.url)] }).compile(),
   );
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new PrototypeStableExpressAdapter(), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
   configureApp(app);
   await app.init();
   await connectDatabase(app.get(DataSource));
