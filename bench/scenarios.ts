@@ -1,5 +1,5 @@
 /*
- * One scenario per endpoint: the HTTP request autocannon sends, and the same
+ * One scenario per endpoint: the HTTP request the load generator sends, and the same
  * SQL the endpoint issues (token lookup included) for the pg baseline.
  */
 import type pg from 'pg';
