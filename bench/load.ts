@@ -64,6 +64,16 @@ async function runAutocannon(url: string, next: () => HttpRequestSpec, settings:
   };
 }
 
+/**
+ * The round with the median rate, with every round's failures: one slow or fast stretch of a shared machine
+ * (a checkpoint, a noisy neighbour) moves a single measurement, not the median of several.
+ */
+export function medianRound(rounds: LoadResult[]): LoadResult {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const failures = rounds.reduce((sum, round) => sum + round.failures, 0);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], failures };
+}
+
 function percentile(sorted: number[], fraction: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }

@@ -11,7 +11,9 @@ export interface BenchOptions {
   hotChatMessages: number;
   broadcastUsers: number[];
   concurrency: number;
+  /** Seconds of each measurement; a full run measures each endpoint and its baseline `rounds` times, alternating. */
   durationSeconds: number;
+  rounds: number;
   /** The service's WEB_CONCURRENCY. */
   workers: number;
   growth: number[] | null;
@@ -28,6 +30,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       messages: { type: 'string' },
       concurrency: { type: 'string' },
       duration: { type: 'string' },
+      rounds: { type: 'string' },
       growth: { type: 'string' },
       workers: { type: 'string' },
       'load-generator': { type: 'string' },
@@ -47,6 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       broadcastUsers: [300],
       concurrency: number(values.concurrency, 8),
       durationSeconds: number(values.duration, 1),
+      rounds: number(values.rounds, 1),
       workers: number(values.workers, availableParallelism()),
       growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
       smoke: true,
@@ -60,7 +64,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     hotChatMessages: 10_000,
     broadcastUsers: [10_000, 100_000],
     concurrency: number(values.concurrency, 32),
-    durationSeconds: number(values.duration, 10),
+    durationSeconds: number(values.duration, 5),
+    rounds: number(values.rounds, 3),
     workers: number(values.workers, availableParallelism()),
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,

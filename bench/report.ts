@@ -61,7 +61,7 @@ export function toMarkdown(report: BenchReport): string {
     const floor = report.floor.requestsPerSecond;
     lines.push(
       `Floor: GET /current_user on a bare node:http server (no framework; same SQL, workers and pools): ` +
-        `${fixed(floor, 0)} req/s, p50 ${fixed(report.floor.p50)} ms, non-2xx ${report.floor.failures}; ` +
+        `${fixed(floor, 0)} req/s, p50 ${milliseconds(report.floor.p50)} ms, non-2xx ${report.floor.failures}; ` +
         `${fixed((100 * floor) / currentUser.baseline.requestsPerSecond, 0)}% of the SQL baseline. ` +
         `Parley serves ${fixed((100 * currentUser.service.requestsPerSecond) / floor, 0)}% of the floor.`,
       '',

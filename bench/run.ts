@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
 import { createBenchDatabase } from './database.js';
-import { type LoadResult, runHttpLoad, runSqlLoad } from './load.js';
+import { type LoadResult, medianRound, runHttpLoad, runSqlLoad } from './load.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type BenchReport, writeReport } from './report.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
@@ -56,6 +56,29 @@ async function broadcast(
   return { recipients, milliseconds, sent };
 }
 
+async function medianOf(rounds: number, measure: () => Promise<LoadResult>): Promise<LoadResult> {
+  const results: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) results.push(await measure());
+  return medianRound(results);
+}
+
+/**
+ * Measures the service and its baseline in alternating rounds and keeps each one's median round, so a
+ * change in the machine's state during the run (a checkpoint, autovacuum, a neighbour) lands on both.
+ */
+async function alternate(
+  rounds: number,
+  measure: { service: () => Promise<LoadResult>; baseline: () => Promise<LoadResult> },
+): Promise<{ service: LoadResult; baseline: LoadResult }> {
+  const service: LoadResult[] = [];
+  const baseline: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    service.push(await measure.service());
+    baseline.push(await measure.baseline());
+  }
+  return { service: medianRound(service), baseline: medianRound(baseline) };
+}
+
 /** A few seconds of traffic first, so the figures are of a warm (JIT-compiled) service. */
 async function warmUp(url: string, scenarios: Scenario[], options: BenchOptions): Promise<void> {
   for (const scenario of scenarios) await runHttpLoad(url, scenario.next, { ...options, durationSeconds: 1 });
@@ -73,8 +96,8 @@ async function growthCurve(
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
       const [, , chatList, history] = buildScenarios({ ...options, deepCursor: '1' });
       await warmUp(service.url, [chatList, history], options);
-      const chatListResult = await runHttpLoad(service.url, chatList.next, options);
-      const historyResult = await runHttpLoad(service.url, history.next, options);
+      const chatListResult = await medianOf(options.rounds, () => runHttpLoad(service.url, chatList.next, options));
+      const historyResult = await medianOf(options.rounds, () => runHttpLoad(service.url, history.next, options));
       // Milliseconds with decimals (autocannon rounds to whole ones): the query's own cost, without queueing.
       const single = { concurrency: 1, durationSeconds: SINGLE_SECONDS };
       const chatListSql = await runSqlLoad(pool, () => chatList.baseline(pool), single);
@@ -100,7 +123,10 @@ async function measureFloor(options: BenchOptions, databaseUrl: string, currentU
   const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist/bench/http-floor.js');
   try {
     await runHttpLoad(floor.url, currentUser.next, { ...options, durationSeconds: 1 });
-    return await runHttpLoad(floor.url, currentUser.next, options);
+    const rounds: LoadResult[] = [];
+    for (let round = 0; round < options.rounds; round++)
+      rounds.push(await runHttpLoad(floor.url, currentUser.next, options));
+    return medianRound(rounds);
   } finally {
     await floor.stop();
   }
@@ -115,8 +141,10 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     await warmUp(service.url, scenarios.slice(0, 5), options);
     const afterWarmUp = service.rssMiB();
     for (const scenario of scenarios) {
-      const serviceResult = await runHttpLoad(service.url, scenario.next, options);
-      const baseline = await runSqlLoad(pool, () => scenario.baseline(pool), options);
+      const { service: serviceResult, baseline } = await alternate(options.rounds, {
+        service: () => runHttpLoad(service.url, scenario.next, options),
+        baseline: () => runSqlLoad(pool, () => scenario.baseline(pool), options),
+      });
       const single = await runHttpLoad(service.url, scenario.next, {
         ...options,
         concurrency: 1,
@@ -157,7 +185,8 @@ async function main(): Promise<void> {
     },
     settings: {
       concurrency: options.concurrency,
-      'seconds per endpoint': options.durationSeconds,
+      'seconds per measurement': options.durationSeconds,
+      'rounds (service and baseline alternating; medians)': options.rounds,
       'service workers': options.workers,
       'load generator': options.loadGenerator,
     },
