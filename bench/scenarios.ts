@@ -3,7 +3,7 @@
  * SQL the endpoint issues (token lookup included) for the pg baseline.
  */
 import type pg from 'pg';
-import { AUTHENTICATE, lastSeenIsStale, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
+import { AUTHENTICATE, type AuthenticatedRow, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
 import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
 import { runPrepared as run } from '../src/database/prepared-statements.js';
@@ -30,8 +30,8 @@ const randomInt = (min: number, max: number) => min + Math.floor(Math.random() *
 
 /** The endpoint's token lookup, as the guard runs it (with its once-a-minute last_seen_at write). */
 async function authenticate(pool: pg.Pool, token: string): Promise<void> {
-  const [row] = await run<{ user_id: number; last_seen_at: Date | null }>(pool, AUTHENTICATE, [hashToken(token)]);
-  if (lastSeenIsStale(row.last_seen_at)) await run(pool, TOUCH_LAST_SEEN, [row.user_id]);
+  const [row] = await run<AuthenticatedRow>(pool, AUTHENTICATE, [hashToken(token)]);
+  if (row.last_seen_stale) await run(pool, TOUCH_LAST_SEEN, [row.user_id]);
 }
 
 export function buildScenarios(context: ScenarioContext): Scenario[] {

@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { countInconsistentChats } from './support/chat-consistency.js';
 import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
 
 const ids = (messages: MessageBody[]) => messages.map((m) => m.id);
 
@@ -238,6 +240,38 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const leftOver = await testApp.query('SELECT 1 FROM chats WHERE owner_id = $1 OR peer_id = $1', [gone.id]);
       expect(leftOver).toHaveLength(0);
       expect(await countInconsistentChats(testApp)).toBe(0);
+    });
+  });
+  describe('timestamps', () => {
+    it('are ISO 8601 in UTC with milliseconds, the stored instant truncated as a JS Date would', async () => {
+      // A database whose sessions run in another TimeZone: the API's timestamps must not follow it.
+      const database = await createTestDatabase();
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(
+        `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Kolkata'); END $$`,
+      );
+      await admin.end();
+      const kolkata = await createTestApp({ database });
+      try {
+        const [me, ann] = [await signupUser(kolkata), await signupUser(kolkata)];
+        const sent = await sendMessage(kolkata, ann, me, 'a timed message');
+        // Microseconds to drop, and an offset other than UTC to convert.
+        await kolkata.query(`UPDATE messages SET created_at = $2, read_at = $3 WHERE id = $1`, [
+          sent.id,
+          '2026-03-04 05:06:07.891999+00',
+          '2026-03-04 05:06:08.000001+02',
+        ]);
+
+        const { body: page } = await kolkata.api().get(`/chat/${ann.id}`).set(bearer(me)).expect(200);
+        const { body: list } = await kolkata.api().get('/chat').set(bearer(me)).expect(200);
+
+        const expected = { created: '2026-03-04T05:06:07.891Z', read_at: '2026-03-04T03:06:08.000Z' };
+        expect((page as { messages: MessageBody[] }).messages[0]).toMatchObject(expected);
+        expect((list as { chats: { last_message: MessageBody }[] }).chats[0].last_message).toMatchObject(expected);
+      } finally {
+        await kolkata.close();
+      }
     });
   });
 });

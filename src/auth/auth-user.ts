@@ -3,6 +3,7 @@ export interface AuthUser {
   id: number;
   username: string;
   email: string;
-  createdAt: Date;
+  /** ISO 8601, as the API writes it. */
+  createdAt: string;
   sessionId: string;
 }

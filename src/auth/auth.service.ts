@@ -15,25 +15,16 @@ import type { SignupDto } from './dto/signup.dto.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import {
   AUTHENTICATE,
+  type AuthenticatedRow,
   CLOSE_ALL_SESSIONS_SQL,
   CLOSE_OTHER_SESSIONS_SQL,
   CLOSE_SESSION_SQL,
-  lastSeenIsStale,
   OPEN_SESSION_SQL,
   TOUCH_LAST_SEEN,
 } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-interface SessionRow {
-  session_id: string;
-  user_id: number;
-  username: string;
-  email: string;
-  created_at: Date;
-  last_seen_at: Date | null;
-}
 
 /* Passwords: @node-rs/argon2's default is argon2id with a random salt per hash. */
 @Injectable()
@@ -108,9 +99,9 @@ export class AuthService {
   /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const [row] = await this.statements.rows<SessionRow>(AUTHENTICATE, [hashToken(token)]);
+    const [row] = await this.statements.rows<AuthenticatedRow>(AUTHENTICATE, [hashToken(token)]);
     if (!row) return null;
-    if (lastSeenIsStale(row.last_seen_at)) {
+    if (row.last_seen_stale) {
       await this.statements.rows(TOUCH_LAST_SEEN, [row.user_id]);
     }
     return {

@@ -1,16 +1,19 @@
+import { isoTimestamp } from '../database/iso-timestamp.js';
 import type { MessageDto } from './dto/message.dto.js';
 
-/** A messages row as the raw queries return it (bigint ids arrive as strings). */
+/** A messages row as the raw queries return it (bigint ids arrive as strings, timestamps as ISO 8601). */
 export interface MessageRow {
   id: string;
   sender_id: number;
   recipient_id: number;
   body: string;
-  created_at: Date;
-  read_at: Date | null;
+  created_at: string;
+  read_at: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'm.id, m.sender_id, m.recipient_id, m.body, m.created_at, m.read_at';
+/** The columns of a message row, from a relation aliased `m`. */
+export const MESSAGE_COLUMNS = `m.id, m.sender_id, m.recipient_id, m.body,
+  ${isoTimestamp('m.created_at')} AS created_at, ${isoTimestamp('m.read_at')} AS read_at`;
 
 export function toMessageDto(row: MessageRow): MessageDto {
   return {

@@ -6,6 +6,7 @@
  * cannot deadlock. The benchmark's SQL baseline runs these same statements.
  */
 import { prepared } from '../database/prepared-statements.js';
+import { MESSAGE_COLUMNS } from './message.mapper.js';
 
 const UPSERT_CHATS = `
   INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count)
@@ -27,13 +28,13 @@ export const SEND = prepared(
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT *, false AS replayed FROM message`,
+  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`,
 );
 
 export const FIND_BY_CLIENT_KEY = prepared(
   'find_by_client_key',
-  `SELECT id, sender_id, recipient_id, body, created_at, read_at, true AS replayed
-     FROM messages WHERE sender_id = $1 AND client_key = $2`,
+  `SELECT ${MESSAGE_COLUMNS}, true AS replayed
+     FROM messages m WHERE m.sender_id = $1 AND m.client_key = $2`,
 );
 
 export const BROADCAST = prepared(

@@ -3,6 +3,7 @@
  * active: the LATERAL probe asks sessions_user_id_expires_at_idx once per user
  * on the page (a plain EXISTS let the planner hash the whole sessions table).
  */
+import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared, type PreparedStatement } from '../database/prepared-statements.js';
 import type { UserFilter } from './dto/list-users-query.dto.js';
 
@@ -14,7 +15,7 @@ const FILTERS: Record<UserFilter, string> = {
 
 function listUsersSql(filter: UserFilter): string {
   return `
-    SELECT u.id, u.username, u.last_seen_at, live.active IS NOT NULL AS active
+    SELECT u.id, u.username, ${isoTimestamp('u.last_seen_at')} AS last_seen_at, live.active IS NOT NULL AS active
       FROM users u
       LEFT JOIN LATERAL (
         SELECT true AS active FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now() LIMIT 1

@@ -10,7 +10,7 @@ import { LIST_USERS, USER_EXISTS } from './user.queries.js';
 interface UserRow {
   id: number;
   username: string;
-  last_seen_at: Date | null;
+  last_seen_at: string | null;
   active: boolean;
 }
 

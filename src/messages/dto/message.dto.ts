@@ -14,11 +14,12 @@ export class MessageDto {
   message!: string;
 
   /** When the server stored the message. */
-  created!: Date;
+  @ApiProperty({ type: String, format: 'date-time' })
+  created!: string;
 
   /** Whether the recipient has marked it read. */
   read!: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  read_at!: Date | null;
+  read_at!: string | null;
 }

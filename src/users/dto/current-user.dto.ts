@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class CurrentUserDto {
   /**
    * The user's id, used as `user_id` elsewhere.
@@ -18,5 +20,6 @@ export class CurrentUserDto {
   email!: string;
 
   /** When the account was created. */
-  created_at!: Date;
+  @ApiProperty({ type: String, format: 'date-time' })
+  created_at!: string;
 }

@@ -18,7 +18,7 @@ export class UserSummaryDto {
 
   /** When the user last signed up, logged in or made a request (to the minute). */
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  last_seen_at!: Date | null;
+  last_seen_at!: string | null;
 }
 
 export class UserPageDto {
