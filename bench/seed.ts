@@ -84,6 +84,9 @@ export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
     [HOT_USER],
   );
   await pool.query('VACUUM ANALYZE');
+  // Write the seed's dirty pages out now: otherwise the checkpointer spends the first minutes of measurement
+  // flushing them, and whichever endpoint is measured then pays (one run's first baseline lost half its rate).
+  await pool.query('CHECKPOINT');
 }
 
 /** A message id 100 messages into the hot chat: the `before` cursor of a deep history page. */
