@@ -123,10 +123,7 @@ async function measureFloor(options: BenchOptions, databaseUrl: string, currentU
   const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist/bench/http-floor.js');
   try {
     await runHttpLoad(floor.url, currentUser.next, { ...options, durationSeconds: 1 });
-    const rounds: LoadResult[] = [];
-    for (let round = 0; round < options.rounds; round++)
-      rounds.push(await runHttpLoad(floor.url, currentUser.next, options));
-    return medianRound(rounds);
+    return await medianOf(options.rounds, () => runHttpLoad(floor.url, currentUser.next, options));
   } finally {
     await floor.stop();
   }
