@@ -5,12 +5,18 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // @parley/client from its sources, as tsconfig.json maps it: the e2e suite needs no SDK build first.
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@parley/client$': '<rootDir>/clients/typescript/src/index.ts',
+  },
   transform,
   testEnvironment: 'node',
 };
 
 export default {
+  // Jest reads testTimeout from the root config only: inside a project it was ignored, and e2e hooks got 5 s.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
@@ -21,7 +27,6 @@ export default {
       setupFiles: ['<rootDir>/test/support/e2e-env.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
-      testTimeout: 30000,
     },
   ],
 };

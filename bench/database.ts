@@ -1,8 +1,9 @@
 /* The benchmark's own database: a fresh `parley_bench` on DATABASE_URL's server, or on an embedded PostgreSQL. */
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { dataSourceOptions } from '../src/data-source-options.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { reportPgErrors } from '../src/database/pg-errors.js';
 
 const DATABASE = 'parley_bench';
 
@@ -17,7 +18,8 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-export async function createBenchDatabase(): Promise<BenchDatabase> {
+/** `database`: a name of its own lets the realtime bench run beside the REST one. */
+export async function createBenchDatabase(database = DATABASE): Promise<BenchDatabase> {
   let serverUrl = process.env.DATABASE_URL;
   let stop = () => Promise.resolve();
   if (!serverUrl) {
@@ -25,13 +27,13 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     serverUrl = embedded.url;
     stop = embedded.stop;
   }
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  const admin = reportPgErrors(new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') }));
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
 
-  const url = withDatabase(serverUrl, DATABASE);
+  const url = withDatabase(serverUrl, database);
   const dataSource = new DataSource(dataSourceOptions(url, 1));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

@@ -1,5 +1,5 @@
 /*
- * `node dist/bench/explain.js` (DATABASE_URL: a seeded bench database, e.g. after `npm run bench`)
+ * `node dist-bench/bench/explain.js` (DATABASE_URL: a seeded bench database, e.g. after `npm run bench`)
  * EXPLAIN ANALYZE of every hot statement, as a pooled connection runs it: prepared, and executed
  * past PostgreSQL's first five custom plans, so what is shown is the cached generic plan.
  * Writes are rolled back. Output: bench/results/explain.md, quoted in docs/performance.md.
@@ -8,7 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { AUTHENTICATE } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
-import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import { LIST_CHATS, MARK_READ, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import { MAX_BIGINT } from '../src/common/keyset-page.js';
+import { reportPgErrors } from '../src/database/pg-errors.js';
 import type { PreparedStatement } from '../src/database/prepared-statements.js';
 import { BROADCAST, SEND } from '../src/messages/message.queries.js';
 import { LIST_USERS } from '../src/users/user.queries.js';
@@ -16,8 +18,13 @@ import { benchToken, deepCursor, HOT_PEER, HOT_USER } from './seed.js';
 
 const PAGE = 51;
 const QUIET_PEER = 3;
+const NO_BOUND = String(MAX_BIGINT);
 
-async function explain(client: pg.Client, statement: PreparedStatement, values: unknown[]): Promise<string> {
+async function explain(
+  client: pg.Client,
+  statement: PreparedStatement<unknown, readonly unknown[]>,
+  values: unknown[],
+): Promise<string> {
   await client.query('BEGIN');
   try {
     const parameters = values.map((_, i) => `$${i + 1}`).join(', ');
@@ -40,7 +47,7 @@ async function explain(client: pg.Client, statement: PreparedStatement, values: 
 }
 
 async function main(): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = reportPgErrors(new pg.Client({ connectionString: process.env.DATABASE_URL }));
   await client.connect();
   try {
     const { rows } = await client.query<{ messages: string }>('SELECT count(*) AS messages FROM messages');
@@ -49,15 +56,15 @@ async function main(): Promise<void> {
       // bytea as its hex text form, so it survives the trip through a literal.
       await explain(client, AUTHENTICATE, [`\\x${hashToken(benchToken(HOT_PEER)).toString('hex')}`]),
       await explain(client, LIST_USERS.active, ['0', HOT_USER, PAGE]),
-      await explain(client, LIST_CHATS, [HOT_USER, MAX_BIGINT, PAGE]),
-      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE]),
+      await explain(client, LIST_CHATS, [HOT_USER, NO_BOUND, PAGE]),
+      await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, deep, PAGE]),
       await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null]),
-      await explain(client, MARK_READ, [HOT_USER, HOT_PEER, MAX_BIGINT]),
+      await explain(client, MARK_READ, [HOT_USER, HOT_PEER, NO_BOUND]),
       await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),
     ];
     const report = [
-      `Plans on ${Number(rows[0].messages).toLocaleString('en')} messages (node dist/bench/explain.js).`,
+      `Plans on ${Number(rows[0].messages).toLocaleString('en')} messages (node dist-bench/bench/explain.js).`,
       '',
       '```',
       plans.join('\n\n'),

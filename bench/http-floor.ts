@@ -8,16 +8,19 @@
 import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { AUTHENTICATE, type AuthenticatedRow, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
+import { AUTHENTICATE, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
+import { reportPgErrors } from '../src/database/pg-errors.js';
 import { runPrepared } from '../src/database/prepared-statements.js';
 
 function serve(): void {
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE) });
+  const pool = reportPgErrors(
+    new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE) }),
+  );
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
     if (request.url === '/health') return void response.writeHead(200).end();
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    const [row] = await runPrepared<AuthenticatedRow>(pool, AUTHENTICATE, [hashToken(token)]);
+    const [row] = await runPrepared(pool, AUTHENTICATE, [hashToken(token)]);
     if (!row) return void response.writeHead(401).end();
     if (row.last_seen_stale) await runPrepared(pool, TOUCH_LAST_SEEN, [row.user_id]);
     const body = JSON.stringify({

@@ -5,28 +5,8 @@
  */
 import autocannon from 'autocannon';
 import type pg from 'pg';
+import type { HttpRequestSpec, LoadGenerator, LoadResult, LoadSettings } from './load-types.js';
 import { runWrk } from './wrk.js';
-
-export interface LoadResult {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
-export interface HttpRequestSpec {
-  method: 'GET' | 'POST';
-  path: string;
-  token: string;
-  body?: unknown;
-}
-
-export type LoadGenerator = 'wrk' | 'autocannon';
-
-export interface LoadSettings {
-  concurrency: number;
-  durationSeconds: number;
-}
 
 export function runHttpLoad(
   url: string,

@@ -1,7 +1,7 @@
 /* Command-line flags of `npm run bench`. */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { LoadGenerator } from './load.js';
+import type { LoadGenerator } from './load-types.js';
 import { wrkIsInstalled } from './wrk.js';
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   workers: number;
   growth: number[] | null;
   smoke: boolean;
+  /** Only the operations-cost comparison (bench/observability.ts), e.g. with many rounds on a noisy machine. */
+  observabilityOnly: boolean;
   loadGenerator: LoadGenerator;
 }
 
@@ -26,6 +28,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       smoke: { type: 'boolean', default: false },
+      'observability-only': { type: 'boolean', default: false },
       users: { type: 'string' },
       messages: { type: 'string' },
       concurrency: { type: 'string' },
@@ -54,6 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       workers: number(values.workers, availableParallelism()),
       growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
       smoke: true,
+      observabilityOnly: values['observability-only'] ?? false,
       loadGenerator,
     };
   }
@@ -69,6 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     workers: number(values.workers, availableParallelism()),
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,
+    observabilityOnly: values['observability-only'] ?? false,
     loadGenerator,
   };
 }

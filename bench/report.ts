@@ -1,6 +1,7 @@
 /* The results table: printed, and written as JSON and Markdown under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { LoadResult } from './load.js';
+import type { LoadResult } from './load-types.js';
+import type { ObservabilityRow } from './observability.js';
 
 export interface EndpointRow {
   endpoint: string;
@@ -27,6 +28,8 @@ export interface BenchReport {
   rssMiB: { afterStart: number; afterWarmUp: number; afterRun: number } | null;
   /** GET /current_user on a bare node:http server: what any Node.js HTTP service gets here. */
   floor: LoadResult | null;
+  /** The cost of JSON logs and metrics (bench/observability.ts). */
+  observability: ObservabilityRow[];
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -64,6 +67,26 @@ export function toMarkdown(report: BenchReport): string {
         `${fixed(floor, 0)} req/s, p50 ${milliseconds(report.floor.p50)} ms, non-2xx ${report.floor.failures}; ` +
         `${fixed((100 * floor) / currentUser.baseline.requestsPerSecond, 0)}% of the SQL baseline. ` +
         `Parley serves ${fixed((100 * currentUser.service.requestsPerSecond) / floor, 0)}% of the floor.`,
+      '',
+    );
+  }
+  if (report.observability.length > 0) {
+    const share = (part: LoadResult, whole: LoadResult) =>
+      `${fixed((100 * part.requestsPerSecond) / whole.requestsPerSecond, 0)}%`;
+    lines.push(
+      'Operations cost (three copies of the service side by side, alternating rounds, medians; logs to /dev/null): ' +
+        'off = text logs, no metrics; on = JSON logs + Prometheus metrics, access line at its default level (debug, not written); ' +
+        'on + access line = one JSON line per request as well (ACCESS_LOG_LEVEL=log).',
+      '',
+      '| endpoint | off req/s | on req/s | on / off | on p50 ms (off) | on + access line req/s | on + access line / off | service CPU µs per request: off / on / on + access line |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...report.observability.map(
+        (row) =>
+          `| ${row.endpoint} | ${fixed(row.off.requestsPerSecond, 0)} | ${fixed(row.on.requestsPerSecond, 0)} | ` +
+          `${share(row.on, row.off)} | ${milliseconds(row.on.p50)} (${milliseconds(row.off.p50)}) | ` +
+          `${fixed(row.onWithAccessLine.requestsPerSecond, 0)} | ${share(row.onWithAccessLine, row.off)} | ` +
+          `${fixed(row.cpuMicrosPerRequest.off, 0)} / ${fixed(row.cpuMicrosPerRequest.on, 0)} / ${fixed(row.cpuMicrosPerRequest.onWithAccessLine, 0)} |`,
+      ),
       '',
     );
   }

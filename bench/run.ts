@@ -7,11 +7,14 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
+import { reportPgErrors } from '../src/database/pg-errors.js';
 import { createBenchDatabase } from './database.js';
-import { type LoadResult, medianRound, runHttpLoad, runSqlLoad } from './load.js';
+import type { LoadResult } from './load-types.js';
+import { medianRound, runHttpLoad, runSqlLoad } from './load.js';
+import { measureObservability } from './observability.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type BenchReport, writeReport } from './report.js';
-import { buildScenarios, type Scenario } from './scenarios.js';
+import { buildScenarios, type Scenario, type ScenarioKey } from './scenarios.js';
 import { benchToken, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
@@ -26,6 +29,8 @@ function serviceEnv(options: BenchOptions): Record<string, string> {
     // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
     RATE_LIMIT_SEND_PER_USER: '1000000',
     RATE_LIMIT_BROADCAST_PER_USER: '1000',
+    // No balancer to drain from between measurements.
+    SHUTDOWN_DELAY_MS: '0',
   };
 }
 
@@ -94,7 +99,7 @@ async function growthCurve(
   try {
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
-      const [, , chatList, history] = buildScenarios({ ...options, deepCursor: '1' });
+      const { chatList, latestHistory: history } = buildScenarios({ ...options, deepCursor: '1' });
       await warmUp(service.url, [chatList, history], options);
       const chatListResult = await medianOf(options.rounds, () => runHttpLoad(service.url, chatList.next, options));
       const historyResult = await medianOf(options.rounds, () => runHttpLoad(service.url, history.next, options));
@@ -120,7 +125,7 @@ async function growthCurve(
 
 /** GET /current_user on a bare node:http server (bench/http-floor.ts) with the service's workers and pools. */
 async function measureFloor(options: BenchOptions, databaseUrl: string, currentUser: Scenario): Promise<LoadResult> {
-  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist/bench/http-floor.js');
+  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist-bench/bench/http-floor.js');
   try {
     await runHttpLoad(floor.url, currentUser.next, { ...options, durationSeconds: 1 });
     return await medianOf(options.rounds, () => runHttpLoad(floor.url, currentUser.next, options));
@@ -129,15 +134,37 @@ async function measureFloor(options: BenchOptions, databaseUrl: string, currentU
   }
 }
 
+async function reportObservability(
+  options: BenchOptions,
+  databaseUrl: string,
+  scenarios: Record<ScenarioKey, Scenario>,
+  report: BenchReport,
+): Promise<void> {
+  const observed = [scenarios.currentUser, scenarios.send];
+  report.observability = await measureObservability(options, databaseUrl, observed, serviceEnv(options));
+  for (const row of report.observability) {
+    log(
+      `${row.endpoint} observability: off ${row.off.requestsPerSecond.toFixed(0)}, on ${row.on.requestsPerSecond.toFixed(0)}, ` +
+        `on + access line ${row.onWithAccessLine.requestsPerSecond.toFixed(0)} req/s`,
+    );
+  }
+}
+
 async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
   await timed('seed', () => seed(pool, options));
   const scenarios = buildScenarios({ ...options, deepCursor: await deepCursor(pool) });
+  if (options.observabilityOnly) {
+    await reportObservability(options, databaseUrl, scenarios, report);
+    return;
+  }
   const service = await startService(databaseUrl, PORT, serviceEnv(options));
   try {
     const afterStart = service.rssMiB();
-    await warmUp(service.url, scenarios.slice(0, 5), options);
+    const { currentUser, activeUsers, chatList, latestHistory, deepHistory } = scenarios;
+    // Reads only: a warm-up of the writes would change the data the reads are then measured on.
+    await warmUp(service.url, [currentUser, activeUsers, chatList, latestHistory, deepHistory], options);
     const afterWarmUp = service.rssMiB();
-    for (const scenario of scenarios) {
+    for (const scenario of Object.values(scenarios)) {
       const { service: serviceResult, baseline } = await alternate(options.rounds, {
         service: () => runHttpLoad(service.url, scenario.next, options),
         baseline: () => runSqlLoad(pool, () => scenario.baseline(pool), options),
@@ -153,7 +180,8 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
       );
     }
     report.rssMiB = { afterStart, afterWarmUp, afterRun: service.rssMiB() };
-    report.floor = await measureFloor(options, databaseUrl, scenarios[0]);
+    report.floor = await measureFloor(options, databaseUrl, scenarios.currentUser);
+    await reportObservability(options, databaseUrl, scenarios, report);
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
       if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
@@ -170,7 +198,7 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const database = await timed('database', () => createBenchDatabase());
-  const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+  const pool = reportPgErrors(new pg.Pool({ connectionString: database.url, max: POOL_SIZE }));
   const report: BenchReport = {
     when: new Date().toISOString(),
     dataset: {
@@ -193,6 +221,7 @@ async function main(): Promise<void> {
     inconsistentChats: null,
     rssMiB: null,
     floor: null,
+    observability: [],
   };
   try {
     if (options.growth) await growthCurve(options, database.url, pool, report);
@@ -201,9 +230,20 @@ async function main(): Promise<void> {
     await pool.end();
     await database.stop();
   }
-  const name = `${options.smoke ? 'smoke' : options.growth ? 'growth' : 'full'}`;
+  const name = options.smoke
+    ? 'smoke'
+    : options.growth
+      ? 'growth'
+      : options.observabilityOnly
+        ? 'observability'
+        : 'full';
   console.log(`\n${writeReport(report, name)}`);
-  const failures = report.endpoints.reduce((sum, row) => sum + row.service.failures, 0);
+  const failures =
+    report.endpoints.reduce((sum, row) => sum + row.service.failures, 0) +
+    report.observability.reduce(
+      (sum, row) => sum + row.off.failures + row.on.failures + row.onWithAccessLine.failures,
+      0,
+    );
   if (failures > 0 || (report.inconsistentChats ?? 0) > 0) {
     console.error(`[bench] FAILED: ${failures} non-2xx answers, ${report.inconsistentChats} inconsistent chat rows`);
     process.exit(1);

@@ -3,13 +3,14 @@
  * SQL the endpoint issues (token lookup included) for the pg baseline.
  */
 import type pg from 'pg';
-import { AUTHENTICATE, type AuthenticatedRow, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
+import { AUTHENTICATE, TOUCH_LAST_SEEN } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
-import { LIST_CHATS, MARK_READ, MAX_BIGINT, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import { LIST_CHATS, MARK_READ, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import { MAX_BIGINT } from '../src/common/keyset-page.js';
 import { runPrepared as run } from '../src/database/prepared-statements.js';
 import { SEND } from '../src/messages/message.queries.js';
 import { LIST_USERS, USER_EXISTS } from '../src/users/user.queries.js';
-import type { HttpRequestSpec } from './load.js';
+import type { HttpRequestSpec } from './load-types.js';
 import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
 
 export interface Scenario {
@@ -26,15 +27,20 @@ export interface ScenarioContext {
 }
 
 const PAGE = 50;
+const NO_BOUND = String(MAX_BIGINT);
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
 /** The endpoint's token lookup, as the guard runs it (with its once-a-minute last_seen_at write). */
 async function authenticate(pool: pg.Pool, token: string): Promise<void> {
-  const [row] = await run<AuthenticatedRow>(pool, AUTHENTICATE, [hashToken(token)]);
+  const [row] = await run(pool, AUTHENTICATE, [hashToken(token)]);
   if (row.last_seen_stale) await run(pool, TOUCH_LAST_SEEN, [row.user_id]);
 }
 
-export function buildScenarios(context: ScenarioContext): Scenario[] {
+export type ScenarioKey =
+  'currentUser' | 'activeUsers' | 'chatList' | 'latestHistory' | 'deepHistory' | 'send' | 'markRead';
+
+/** Every scenario by key, in the order the report lists them. */
+export function buildScenarios(context: ScenarioContext): Record<ScenarioKey, Scenario> {
   const hotToken = benchToken(HOT_USER);
   const loggedInUser = () => 2 * randomInt(1, Math.floor(context.users / 2));
   const sendPair = () => {
@@ -45,13 +51,13 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
   };
   const hotChatPeer = () => randomInt(HOT_PEER, context.hotChats + 1);
 
-  return [
-    {
+  return {
+    currentUser: {
       name: 'GET /current_user',
       next: () => ({ method: 'GET', path: '/current_user', token: benchToken(loggedInUser()) }),
       baseline: (pool) => authenticate(pool, benchToken(loggedInUser())),
     },
-    {
+    activeUsers: {
       name: 'GET /users?type=active',
       next: () => ({ method: 'GET', path: '/users?type=active', token: hotToken }),
       baseline: async (pool) => {
@@ -59,23 +65,23 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
         await run(pool, LIST_USERS.active, ['0', HOT_USER, PAGE + 1]);
       },
     },
-    {
+    chatList: {
       name: 'GET /chat',
       next: () => ({ method: 'GET', path: '/chat', token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await run(pool, LIST_CHATS, [HOT_USER, MAX_BIGINT, PAGE + 1]);
+        await run(pool, LIST_CHATS, [HOT_USER, NO_BOUND, PAGE + 1]);
       },
     },
-    {
+    latestHistory: {
       name: 'GET /chat/{id} (latest page)',
       next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}`, token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
-        await run(pool, OLDER_PAGE, [HOT_USER, HOT_PEER, MAX_BIGINT, PAGE + 1]);
+        await run(pool, OLDER_PAGE, [HOT_USER, HOT_PEER, NO_BOUND, PAGE + 1]);
       },
     },
-    {
+    deepHistory: {
       name: 'GET /chat/{id}?before= (deep page)',
       next: () => ({ method: 'GET', path: `/chat/${HOT_PEER}?before=${context.deepCursor}`, token: hotToken }),
       baseline: async (pool) => {
@@ -83,7 +89,7 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
         await run(pool, OLDER_PAGE, [HOT_USER, HOT_PEER, context.deepCursor, PAGE + 1]);
       },
     },
-    {
+    send: {
       name: 'POST /send',
       next: () => {
         const { sender, recipient } = sendPair();
@@ -100,15 +106,15 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
         await run(pool, SEND, [sender, recipient, 'bench message', null]);
       },
     },
-    {
+    markRead: {
       name: 'POST /read/{id}',
       next: () => ({ method: 'POST', path: `/read/${hotChatPeer()}`, token: hotToken }),
       baseline: async (pool) => {
         await authenticate(pool, hotToken);
         const peer = hotChatPeer();
-        const [{ updated }] = await run<{ updated: number }>(pool, MARK_READ, [HOT_USER, peer, MAX_BIGINT]);
+        const [{ updated }] = await run(pool, MARK_READ, [HOT_USER, peer, NO_BOUND]);
         if (updated === 0) await run(pool, USER_EXISTS, [peer]);
       },
     },
-  ];
+  };
 }

@@ -7,6 +7,7 @@
 import { hash } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { CURRENT_XID } from '../src/database/transaction-stamp.js';
 
 export const HOT_USER = 1;
 export const HOT_PEER = 2;
@@ -67,8 +68,8 @@ export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
   );
 
   await pool.query(
-    `INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count)
-     SELECT owner_id, peer_id, max(id), count(*) FILTER (WHERE unread)
+    `INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count, changed_xid)
+     SELECT owner_id, peer_id, max(id), count(*) FILTER (WHERE unread), ${CURRENT_XID}
        FROM (
          SELECT recipient_id AS owner_id, sender_id AS peer_id, id, read_at IS NULL AS unread FROM messages
          UNION ALL

@@ -6,6 +6,8 @@ export interface RunningService {
   url: string;
   pid: number;
   rssMiB: () => number;
+  /** CPU time (user + system) the service's processes have used so far, in seconds. */
+  cpuSeconds: () => number;
   stop: () => Promise<void>;
 }
 
@@ -32,11 +34,32 @@ function statusField(pid: string, field: string): number {
   }
 }
 
+function tree(pid: number): string[] {
+  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && statusField(entry, 'PPid') === pid);
+  return [String(pid), ...children];
+}
+
 /** RSS of the service: the process and, with WEB_CONCURRENCY > 1, its workers. */
 function treeRssMiB(pid: number): number {
-  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && statusField(entry, 'PPid') === pid);
-  const kB = [String(pid), ...children].reduce((sum, id) => sum + (statusField(id, 'VmRSS') || 0), 0);
-  return kB / 1024;
+  return tree(pid).reduce((sum, id) => sum + (statusField(id, 'VmRSS') || 0), 0) / 1024;
+}
+
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node.js runs on.
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of the service's processes, from /proc/<pid>/stat (fields 14 and 15). */
+function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const id of tree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process has just exited
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
 }
 
 export async function startService(
@@ -44,17 +67,19 @@ export async function startService(
   port: number,
   extraEnv: Record<string, string> = {},
   script = 'dist/src/main.js',
+  { discardStdout = false } = {},
 ): Promise<RunningService> {
   const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,
+      LOG_LEVEL: 'warn',
       ...extraEnv,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Discarded: a service logging every request would bury the bench's own output.
+    stdio: ['ignore', discardStdout ? 'ignore' : 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilHealthy(url, child);
@@ -62,6 +87,7 @@ export async function startService(
     url,
     pid: child.pid as number,
     rssMiB: () => treeRssMiB(child.pid as number),
+    cpuSeconds: () => treeCpuSeconds(child.pid as number),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { HttpRequestSpec, LoadResult } from './load.js';
+import type { HttpRequestSpec, LoadResult } from './load-types.js';
 
 const REQUESTS_IN_SCRIPT = 20_000;
 const RESULT_MARK = 'WRK_RESULT ';

@@ -1,16 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
+import { TokenGuard } from './auth/token.guard.js';
 import { ChatsModule } from './chats/chats.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { type Environment, validateEnvironment } from './config/environment.js';
-import { dataSourceOptions } from './database/data-source-options.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
-import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -31,14 +35,23 @@ export class AppModule {
           }),
         }),
         DatabaseModule,
+        EventsModule,
+        RedisModule,
         AuthModule,
-        RateLimitsModule,
         UsersModule,
         MessagesModule,
         ChatsModule,
         HealthModule,
+        RealtimeModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        // Global guards run in the order they are registered: the token guard first, so that the
+        // rate-limit guard can count sends per caller (`request.user`), and no anonymous request
+        // reaches a per-user limit.
+        { provide: APP_GUARD, useExisting: TokenGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
     };
   }
 }

@@ -8,29 +8,45 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { type Environment, validateEnvironment } from './config/environment.js';
+import { embeddedPostgresFailure } from './database/embedded-postgres-errors.js';
+import { createLogger } from './observability/logger.js';
 import { runWorkers } from './workers.js';
 
 /** DATABASE_URL, or an embedded PostgreSQL this process starts (and stops on exit). */
 async function resolveDatabaseUrl(env: Environment, logger: Logger): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   logger.log(`DATABASE_URL is not set; starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}`);
-  // Imported only here: embedded-postgres installs exit hooks of its own, unwanted with a real DATABASE_URL.
-  const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
-  const embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR);
-  process.once('exit', () => void embedded.stop());
-  return embedded.url;
+  try {
+    // Imported only here: embedded-postgres installs exit hooks of its own, unwanted with a real DATABASE_URL,
+    // and it is a dev dependency, absent from the production image.
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
+    const embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR);
+    process.once('exit', () => void embedded.stop());
+    return embedded.url;
+  } catch (error) {
+    throw embeddedPostgresFailure(error, env.EMBEDDED_PG_DIR);
+  }
 }
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
+  Logger.overrideLogger(createLogger(env));
   const logger = new Logger(cluster.isWorker ? `Worker ${process.pid}` : 'Bootstrap');
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { startTracing } = await import('./observability/tracing.js');
+    await startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, logger);
+  }
   // A worker's DATABASE_URL is set by its primary.
   const databaseUrl = cluster.isWorker ? (env.DATABASE_URL as string) : await resolveDatabaseUrl(env, logger);
   if (cluster.isPrimary && env.WEB_CONCURRENCY > 1) {
-    return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl });
+    return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl }, env.METRICS_PORT);
   }
   const { serve } = await import('./server.js');
   return serve(env, databaseUrl, logger);
 }
 
-void bootstrap();
+// What stops the start is said in one sentence, not a stack trace: a wrong setting, or an environment to fix.
+bootstrap().catch((error: unknown) => {
+  new Logger('Bootstrap').fatal(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,22 +1,33 @@
 /* One Parley HTTP server: the whole app on PORT, against the given database. */
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import cluster from 'node:cluster';
 import { DataSource } from 'typeorm';
-import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
-import { PrototypeStableExpressAdapter } from './common/express-adapter.js';
-import { enabledLogLevels, type Environment } from './config/environment.js';
+import { createApp } from './app.setup.js';
+import type { Environment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
+import { PreparedStatements } from './database/prepared-statements.js';
+import { Readiness } from './health/readiness.js';
+import { createLogger } from './observability/logger.js';
+import { RealtimeGateway } from './realtime/realtime.gateway.js';
 
 export async function serve(env: Environment, databaseUrl: string, logger: Logger): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forDatabase(databaseUrl),
-    new PrototypeStableExpressAdapter(),
-    { bodyParser: false, logger: enabledLogLevels(env.LOG_LEVEL) },
-  );
-  configureApp(app);
-  // Graceful stop: stop accepting, let in-flight requests finish, close the pool, exit 0.
+  // Only with METRICS_PORT: otherwise prom-client is never loaded.
+  const metrics = env.METRICS_PORT ? await (await import('./observability/metrics.js')).collectMetrics() : undefined;
+  const app = await createApp(databaseUrl, { logger: createLogger(env), observeDuration: metrics?.observeHttp });
+  if (metrics) {
+    const statements = app.get(PreparedStatements);
+    metrics.watchPool(() => statements.currentPool());
+    const gateway = app.get(RealtimeGateway);
+    metrics.watchSockets(() => gateway.server?.engine.clientsCount ?? 0);
+    // A worker's metrics are served by its primary (workers.ts), which aggregates them all.
+    if (!cluster.isWorker) {
+      const { serveMetrics } = await import('./observability/metrics.js');
+      await serveMetrics(env.METRICS_PORT as number, { aggregate: false });
+      logger.log(`Metrics on http://localhost:${env.METRICS_PORT}/metrics`);
+    }
+  }
+  // Graceful stop: readiness fails at once (balancers stop sending), then after SHUTDOWN_DELAY_MS stop
+  // accepting, let in-flight requests finish, close the pool, exit 0.
   // (Nest's enableShutdownHooks would re-raise the signal, so the exit status would not be 0.)
   // A second signal (a process group's, then the primary's) must not cut the drain short.
   let closing = false;
@@ -24,11 +35,22 @@ export async function serve(env: Environment, databaseUrl: string, logger: Logge
     process.on(signal, () => {
       if (closing) return;
       closing = true;
-      logger.log(`${signal}: finishing in-flight requests, then exiting`);
-      void app.close().then(() => process.exit(0));
+      app.get(Readiness).startDraining();
+      logger.log(`${signal}: not ready; closing in ${env.SHUTDOWN_DELAY_MS} ms after in-flight requests finish`);
+      setTimeout(() => {
+        // Keep-alive connections outlive their last response by KEEP_ALIVE_TIMEOUT_MS (65 s): close each as it
+        // goes idle, or the close would wait for them.
+        const server = app.getHttpServer();
+        setInterval(() => server.closeIdleConnections(), 100).unref();
+        void app.close().then(() => process.exit(0));
+      }, env.SHUTDOWN_DELAY_MS);
     });
   }
   await app.listen(env.PORT);
+  // Above a balancer's idle timeout, so the balancer never reuses a connection Parley has just closed.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = env.HEADERS_TIMEOUT_MS;
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
-  await connectDatabase(app.get(DataSource));
+  await connectDatabase(app.get(DataSource), undefined, { migrate: env.MIGRATIONS_RUN === 'true' });
 }

@@ -3,19 +3,29 @@
  * a whole Parley serving the same port through node:cluster, since one
  * Node.js thread saturates long before the database does. The primary
  * serves no requests. It keeps the in-memory rate-limit counters for all
- * workers (so limits stay per user, not per worker, without Redis), replaces a
+ * workers (so limits stay per user, not per worker, without Redis), relays
+ * live events between the workers' sockets (without Redis), replaces a
  * worker that dies, and on SIGTERM passes the signal on and exits 0 once every
- * worker has drained.
+ * worker has drained. With METRICS_PORT it serves the metrics of all workers.
  */
 import { Logger } from '@nestjs/common';
+import { setupPrimary } from '@socket.io/cluster-adapter';
 import cluster from 'node:cluster';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 
 const RESTART_DELAY_MS = 1_000;
 
-export function runWorkers(count: number, env: Record<string, string>): void {
+export async function runWorkers(count: number, env: Record<string, string>, metricsPort?: number): Promise<void> {
   const logger = new Logger('Workers');
+  if (metricsPort) {
+    // One scrape for the whole instance: the primary asks every worker for its metrics (AggregatorRegistry).
+    const { serveMetrics } = await import('./observability/metrics.js');
+    await serveMetrics(metricsPort, { aggregate: true });
+    logger.log(`Metrics of all workers on http://localhost:${metricsPort}/metrics`);
+  }
   new RateLimiterClusterMaster();
+  // Relays socket events between workers when there is no Redis (realtime-io.adapter.ts).
+  setupPrimary();
   let stopping = false;
 
   cluster.on('exit', (worker, code, signal) => {
@@ -24,7 +34,8 @@ export function runWorkers(count: number, env: Record<string, string>): void {
       return;
     }
     logger.error(`Worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    setTimeout(() => cluster.fork(env), RESTART_DELAY_MS);
+    // Not once stopping began meanwhile: a worker forked then would keep the primary from ever exiting.
+    setTimeout(() => stopping || cluster.fork(env), RESTART_DELAY_MS);
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -61,7 +61,12 @@ describe('auth: /signup, /login, /logout and the token guard', () => {
     it('answers 409 when the username is taken, whatever its case', async () => {
       const user = await signupUser(testApp);
       const response = await testApp.api().post('/signup').send(signupBody(user.username.toUpperCase())).expect(409);
-      expect(response.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'That username is already taken' });
+      expect(response.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'That username is already taken',
+        request_id: expect.any(String),
+      });
     });
 
     it('answers 409 when the email is taken, whatever its case', async () => {
@@ -101,8 +106,13 @@ describe('auth: /signup, /login, /logout and the token guard', () => {
 
       expect(unknown.status).toBe(401);
       expect(wrong.status).toBe(401);
-      expect(unknown.body).toEqual(wrong.body);
-      expect(wrong.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Wrong username or password' });
+      expect({ ...unknown.body, request_id: 'x' }).toEqual({ ...wrong.body, request_id: 'x' });
+      expect(wrong.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Wrong username or password',
+        request_id: expect.any(String),
+      });
     });
 
     it('answers 400 when a field is missing', async () => {
@@ -120,6 +130,7 @@ describe('auth: /signup, /login, /logout and the token guard', () => {
         statusCode: 401,
         error: 'Unauthorized',
         message: 'The session token is unknown, revoked or expired',
+        request_id: expect.any(String),
       });
       await testApp.api().post('/logout').set(bearer(user)).expect(401);
     });
@@ -128,7 +139,12 @@ describe('auth: /signup, /login, /logout and the token guard', () => {
   describe('the token guard', () => {
     it('answers 401 without a token', async () => {
       const response = await testApp.api().get('/current_user').expect(401);
-      expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'A session token is required' });
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'A session token is required',
+        request_id: expect.any(String),
+      });
     });
 
     it.each(['garbage', 'x'.repeat(43), '', 'Bearer'])('answers 401 for the token %j', async (token) => {

@@ -1,6 +1,8 @@
+import { getChatHistory, type GetChatHistoryData, listChats, type ListChatsData, markChatRead } from '@parley/client';
 import pg from 'pg';
 import { countInconsistentChats } from './support/chat-consistency.js';
 import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
+import { listenForSdk, type SdkTarget } from './support/sdk-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
 
@@ -8,20 +10,33 @@ const ids = (messages: MessageBody[]) => messages.map((m) => m.id);
 
 describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
   let testApp: TestApp;
+  let sdk: SdkTarget;
 
   beforeAll(async () => {
     testApp = await createTestApp();
+    sdk = await listenForSdk(testApp);
   });
 
   afterAll(async () => {
     await testApp.close();
   });
 
-  const listChats = (user: TestUser, query: Record<string, unknown> = {}) =>
-    testApp.api().get('/chat').query(query).set(bearer(user)).expect(200);
-  const history = (user: TestUser, peer: Pick<TestUser, 'id'>, query: Record<string, unknown> = {}) =>
-    testApp.api().get(`/chat/${peer.id}`).query(query).set(bearer(user));
-  const markRead = (user: TestUser, peer: Pick<TestUser, 'id'>, body?: object) =>
+  // Through the SDK, as a frontend team calls them; raw HTTP only for what its types rule out.
+  const chatsOf = async (user: TestUser, query: ListChatsData['query'] = {}) =>
+    (await listChats({ client: sdk.as(user), query, throwOnError: true })).data;
+  const history = (user: TestUser, peer: Pick<TestUser, 'id'>, query: GetChatHistoryData['query'] = {}) =>
+    getChatHistory({ client: sdk.as(user), path: { user_id: peer.id }, query });
+  const historyOf = async (user: TestUser, peer: Pick<TestUser, 'id'>, query: GetChatHistoryData['query'] = {}) =>
+    (await getChatHistory({ client: sdk.as(user), path: { user_id: peer.id }, query, throwOnError: true })).data;
+  const markRead = async (user: TestUser, peer: Pick<TestUser, 'id'>, upToId?: number) => {
+    const { data, error, response } = await markChatRead({
+      client: sdk.as(user),
+      path: { user_id: peer.id },
+      body: upToId === undefined ? undefined : { up_to_id: upToId },
+    });
+    return { status: response.status, body: data ?? error };
+  };
+  const markReadRaw = (user: TestUser, peer: Pick<TestUser, 'id'>, body?: object) =>
     testApp.api().post(`/read/${peer.id}`).set(bearer(user)).send(body);
 
   describe('GET /chat', () => {
@@ -32,24 +47,20 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const fromBen = await sendMessage(testApp, ben, me, 'from ben');
       const toAnn = await sendMessage(testApp, me, ann, 'reply to ann');
 
-      const response = await listChats(me);
-
-      expect(response.body).toEqual({
+      expect(await chatsOf(me)).toEqual({
         chats: [
           { user_id: ann.id, username: ann.username, unread_count: 2, last_message: toAnn },
           { user_id: ben.id, username: ben.username, unread_count: 1, last_message: fromBen },
         ],
         next_cursor: null,
       });
-      const annView = await listChats(ann);
-      expect(annView.body.chats).toEqual([
-        { user_id: me.id, username: me.username, unread_count: 1, last_message: toAnn },
-      ]);
+      const annView = await chatsOf(ann);
+      expect(annView.chats).toEqual([{ user_id: me.id, username: me.username, unread_count: 1, last_message: toAnn }]);
     });
 
     it('is empty for a user with no messages', async () => {
       const loner = await signupUser(testApp);
-      expect((await listChats(loner)).body).toEqual({ chats: [], next_cursor: null });
+      expect(await chatsOf(loner)).toEqual({ chats: [], next_cursor: null });
     });
 
     it('pages with limit and cursor without skipping or repeating a chat', async () => {
@@ -63,9 +74,9 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const page = await listChats(me, { limit: 2, ...(cursor ? { cursor } : {}) });
-        seen.push(...page.body.chats.map((c: { user_id: number }) => c.user_id));
-        cursor = page.body.next_cursor;
+        const page = await chatsOf(me, { limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.chats.map((c) => c.user_id));
+        cursor = page.next_cursor;
       } while (cursor);
       expect(seen).toEqual(peers.map((p) => p.id).reverse());
     });
@@ -82,7 +93,7 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
 
     it('answers 400 for a cursor it did not issue', async () => {
       const user = await signupUser(testApp);
-      const response = await testApp.api().get('/chat').query({ cursor: 'bm90LWEtY3Vyc29y' }).set(bearer(user));
+      const { response } = await listChats({ client: sdk.as(user), query: { cursor: 'bm90LWEtY3Vyc29y' } });
       expect(response.status).toBe(400);
     });
   });
@@ -105,44 +116,50 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
     });
 
     it('returns the latest page, oldest to newest, with both directions', async () => {
-      const response = await history(me, peer).expect(200);
-      expect(response.body).toEqual({ messages: sent, next_cursor: null });
+      expect(await historyOf(me, peer)).toEqual({ messages: sent, next_cursor: null });
     });
 
     it('pages backwards with before = next_cursor', async () => {
-      const latest = await history(me, peer, { limit: 3 }).expect(200);
-      expect(ids(latest.body.messages)).toEqual(ids(sent.slice(4)));
-      expect(latest.body.next_cursor).toBe(sent[4].id);
+      const latest = await historyOf(me, peer, { limit: 3 });
+      expect(ids(latest.messages)).toEqual(ids(sent.slice(4)));
+      expect(latest.next_cursor).toBe(sent[4].id);
 
-      const older = await history(me, peer, { limit: 3, before: latest.body.next_cursor }).expect(200);
-      expect(ids(older.body.messages)).toEqual(ids(sent.slice(1, 4)));
+      const older = await historyOf(me, peer, { limit: 3, before: latest.next_cursor! });
+      expect(ids(older.messages)).toEqual(ids(sent.slice(1, 4)));
 
-      const oldest = await history(me, peer, { limit: 3, before: older.body.next_cursor }).expect(200);
-      expect(oldest.body).toEqual({ messages: [sent[0]], next_cursor: null });
+      const oldest = await historyOf(me, peer, { limit: 3, before: older.next_cursor! });
+      expect(oldest).toEqual({ messages: [sent[0]], next_cursor: null });
     });
 
     it('pages forwards with after = next_cursor', async () => {
-      const first = await history(peer, me, { limit: 4, after: 0 }).expect(200);
-      expect(ids(first.body.messages)).toEqual(ids(sent.slice(0, 4)));
-      expect(first.body.next_cursor).toBe(sent[3].id);
+      const first = await historyOf(peer, me, { limit: 4, after: 0 });
+      expect(ids(first.messages)).toEqual(ids(sent.slice(0, 4)));
+      expect(first.next_cursor).toBe(sent[3].id);
 
-      const rest = await history(peer, me, { limit: 4, after: first.body.next_cursor }).expect(200);
-      expect(rest.body).toEqual({ messages: sent.slice(4), next_cursor: null });
+      const rest = await historyOf(peer, me, { limit: 4, after: first.next_cursor! });
+      expect(rest).toEqual({ messages: sent.slice(4), next_cursor: null });
     });
 
     it('is an empty page for an existing user you never talked to', async () => {
       const other = await signupUser(testApp);
-      await history(me, other).expect(200, { messages: [], next_cursor: null });
+      expect(await historyOf(me, other)).toEqual({ messages: [], next_cursor: null });
     });
 
     it('answers 404 for an unknown user', async () => {
-      const response = await history(me, { id: 987654 }).expect(404);
-      expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'No user has id 987654' });
+      const { response, error } = await history(me, { id: 987654 });
+      expect(response.status).toBe(404);
+      expect(error).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'No user has id 987654',
+        request_id: expect.any(String),
+      });
     });
 
     it('answers 400 for before and after together', async () => {
-      const response = await history(me, peer, { before: 10, after: 1 }).expect(400);
-      expect(response.body.message).toBe('Pass either before or after, not both');
+      const { response, error } = await history(me, peer, { before: 10, after: 1 });
+      expect(response.status).toBe(400);
+      expect(error?.message).toBe('Pass either before or after, not both');
     });
 
     it.each([
@@ -169,16 +186,14 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const mine = await sendMessage(testApp, me, ann, 'mine');
       await sendMessage(testApp, ben, me, 'b1');
 
-      await markRead(me, ann).expect(200, { updated: 2 });
-      await markRead(me, ann).expect(200, { updated: 0 });
+      expect(await markRead(me, ann)).toEqual({ status: 200, body: { updated: 2 } });
+      expect(await markRead(me, ann)).toEqual({ status: 200, body: { updated: 0 } });
 
-      const chats = await listChats(me);
-      const unread = Object.fromEntries(
-        chats.body.chats.map((c: { user_id: number; unread_count: number }) => [c.user_id, c.unread_count]),
-      );
+      const chats = await chatsOf(me);
+      const unread = Object.fromEntries(chats.chats.map((c) => [c.user_id, c.unread_count]));
       expect(unread).toEqual({ [ann.id]: 0, [ben.id]: 1 });
-      const annHistory = await history(ann, me).expect(200);
-      expect(annHistory.body.messages.find((m: MessageBody) => m.id === mine.id).read).toBe(false);
+      const annHistory = await historyOf(ann, me);
+      expect(annHistory.messages.find((m) => m.id === mine.id)!.read).toBe(false);
     });
 
     it('with up_to_id marks only up to that message', async () => {
@@ -187,28 +202,28 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       const second = await sendMessage(testApp, ann, me, 'two');
       const third = await sendMessage(testApp, ann, me, 'three');
 
-      await markRead(me, ann, { up_to_id: second.id }).expect(200, { updated: 2 });
+      expect(await markRead(me, ann, second.id)).toEqual({ status: 200, body: { updated: 2 } });
 
-      expect((await listChats(me)).body.chats[0].unread_count).toBe(1);
-      const page = await history(me, ann).expect(200);
-      expect(page.body.messages.map((m: MessageBody) => [m.id, m.read])).toEqual([
+      expect((await chatsOf(me)).chats[0].unread_count).toBe(1);
+      const page = await historyOf(me, ann);
+      expect(page.messages.map((m) => [m.id, m.read])).toEqual([
         [first.id, true],
         [second.id, true],
         [third.id, false],
       ]);
-      expect(page.body.messages[0].read_at).toEqual(expect.any(String));
+      expect(page.messages[0].read_at).toEqual(expect.any(String));
     });
 
     it('changes nothing when a third user marks someone else’s chat', async () => {
       const [me, ann, eve] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
       await sendMessage(testApp, ann, me, 'private');
-      await markRead(eve, ann).expect(200, { updated: 0 });
-      expect((await listChats(me)).body.chats[0].unread_count).toBe(1);
+      expect(await markRead(eve, ann)).toEqual({ status: 200, body: { updated: 0 } });
+      expect((await chatsOf(me)).chats[0].unread_count).toBe(1);
     });
 
     it('answers 404 for an unknown user', async () => {
       const me = await signupUser(testApp);
-      await markRead(me, { id: 876543 }).expect(404);
+      expect((await markRead(me, { id: 876543 })).status).toBe(404);
     });
 
     it.each([
@@ -218,7 +233,7 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       ['extra', { extra: true }],
     ])('answers 400 naming %s for %j', async (field, body) => {
       const me = await signupUser(testApp);
-      const response = await markRead(me, { id: 1 }, body).expect(400);
+      const response = await markReadRaw(me, { id: 1 }, body).expect(400);
       expect(response.body.details).toEqual([{ field, errors: [expect.any(String)] }]);
     });
   });
@@ -231,10 +246,10 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
 
       await testApp.query('DELETE FROM users WHERE id = $1', [gone.id]);
 
-      expect((await listChats(ann)).body.chats).toEqual([
+      expect((await chatsOf(ann)).chats).toEqual([
         { user_id: ben.id, username: ben.username, unread_count: 0, last_message: annToBen },
       ]);
-      expect((await listChats(ben)).body.chats).toEqual([
+      expect((await chatsOf(ben)).chats).toEqual([
         { user_id: ann.id, username: ann.username, unread_count: 1, last_message: annToBen },
       ]);
       const leftOver = await testApp.query('SELECT 1 FROM chats WHERE owner_id = $1 OR peer_id = $1', [gone.id]);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('GET /health', () => {
@@ -14,5 +16,29 @@ describe('GET /health', () => {
   it('is public and reports the database up', async () => {
     const response = await testApp.api().get('/health').expect(200);
     expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('answers 503 without a database in the shape the spec documents for it', async () => {
+    const spec = JSON.parse(readFileSync('openapi.json', 'utf8'));
+    const documented = spec.paths['/health'].get.responses['503'].content['application/json'].schema.$ref;
+    const errorShape = spec.components.schemas.ErrorResponseDto;
+    const down = await createTestApp();
+    try {
+      await down.app.get(DataSource).destroy();
+      const response = await down.api().get('/health').expect(503);
+      expect(documented).toBe('#/components/schemas/ErrorResponseDto');
+      expect(Object.keys(response.body).sort()).toEqual(
+        expect.arrayContaining([...(errorShape.required as string[])].sort()),
+      );
+      expect(Object.keys(response.body).every((key) => key in errorShape.properties)).toBe(true);
+      expect(response.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/^Unhealthy/),
+        request_id: expect.any(String),
+      });
+    } finally {
+      await down.close();
+    }
   });
 });

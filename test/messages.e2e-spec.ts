@@ -82,7 +82,12 @@ describe('messages: POST /send and POST /send_to_all', () => {
         .set(bearer(alice))
         .send({ user_id: 999999, message: 'anyone there?' })
         .expect(404);
-      expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'No user has id 999999' });
+      expect(response.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'No user has id 999999',
+        request_id: expect.any(String),
+      });
       const [{ count: after }] = await testApp.query('SELECT count(*)::int AS count FROM messages');
       expect(after).toBe(before);
     });

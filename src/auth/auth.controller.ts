@@ -1,15 +1,15 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
-import type { AuthUser } from './auth-user.js';
+import type { AuthUser } from '../common/caller/auth-user.js';
 import { AuthService } from './auth.service.js';
-import { CurrentUser } from './current-user.decorator.js';
+import { CurrentUser } from '../common/caller/current-user.decorator.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutQueryDto } from './dto/logout-query.dto.js';
 import { SessionDto } from './dto/session.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
-import { Public } from './public.decorator.js';
+import { Public } from '../common/caller/public.decorator.js';
 import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('auth')
@@ -21,7 +21,7 @@ export class AuthController {
   @Public()
   @RateLimited('auth')
   @Post('signup')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.CONFLICT, HttpStatus.TOO_MANY_REQUESTS)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.CONFLICT)
   signup(@Body() dto: SignupDto): Promise<SessionDto> {
     return this.authService.signup(dto);
   }
@@ -31,7 +31,7 @@ export class AuthController {
   @RateLimited('auth')
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.TOO_MANY_REQUESTS)
+  @ApiErrors(HttpStatus.BAD_REQUEST, { status: HttpStatus.UNAUTHORIZED, description: 'Wrong username or password' })
   login(@Body() dto: LoginDto): Promise<SessionDto> {
     return this.authService.login(dto);
   }
@@ -39,9 +39,8 @@ export class AuthController {
   /** End this session (or, with `all=true`, every session of this user); the tokens stop working at once. */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Logged out' })
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+  @ApiErrors(HttpStatus.BAD_REQUEST)
   logout(@CurrentUser() user: AuthUser, @Query() query: LogoutQueryDto): Promise<void> {
     return query.all ? this.authService.logoutEverywhere(user.id) : this.authService.logout(user.sessionId);
   }
@@ -50,9 +49,8 @@ export class AuthController {
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimited('auth')
-  @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Password changed' })
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN, HttpStatus.TOO_MANY_REQUESTS)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.FORBIDDEN)
   changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.authService.changePassword(user, dto);
   }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { TokenGuard } from './token.guard.js';
 
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: TokenGuard }],
+  providers: [AuthService, TokenGuard],
+  // The app registers TokenGuard globally, beside the rate-limit guard (app.module.ts); the realtime
+  // handshake authenticates with AuthService.
+  exports: [TokenGuard, AuthService],
 })
 export class AuthModule {}

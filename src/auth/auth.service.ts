@@ -1,30 +1,35 @@
 import { ConflictException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify } from '@node-rs/argon2';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../common/caller/auth-user.js';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '../common/postgres-errors.js';
 import type { Environment } from '../config/environment.js';
-import { toCurrentUserDto } from '../users/user.mapper.js';
-import { User } from '../users/user.entity.js';
-import type { AuthUser } from './auth-user.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
+import type { CurrentUserDto } from '../users/dto/current-user.dto.js';
+import { EventBus } from '../events/event-bus.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SessionDto } from './dto/session.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
-import { PreparedStatements } from '../database/prepared-statements.js';
 import {
   AUTHENTICATE,
-  type AuthenticatedRow,
-  CLOSE_ALL_SESSIONS_SQL,
-  CLOSE_OTHER_SESSIONS_SQL,
-  CLOSE_SESSION_SQL,
-  OPEN_SESSION_SQL,
+  CHANGE_PASSWORD,
+  CLOSE_ALL_SESSIONS,
+  CLOSE_SESSION,
+  FIND_CREDENTIALS,
+  FIND_PASSWORD_HASH,
+  OPEN_SESSION,
+  type ProfileRow,
+  SIGN_UP,
   TOUCH_LAST_SEEN,
 } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+function toCurrentUserDto(row: ProfileRow): CurrentUserDto {
+  return { id: row.user_id, username: row.username, email: row.email, created_at: row.created_at };
+}
 
 /* Passwords: @node-rs/argon2's default is argon2id with a random salt per hash. */
 @Injectable()
@@ -34,8 +39,8 @@ export class AuthService {
   private readonly tokenTtlSeconds: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly statements: PreparedStatements,
+    private readonly events: EventBus,
     config: ConfigService<Environment, true>,
   ) {
     this.tokenTtlSeconds = config.get('TOKEN_TTL', { infer: true });
@@ -43,13 +48,16 @@ export class AuthService {
 
   async signup(dto: SignupDto): Promise<SessionDto> {
     const passwordHash = await hash(dto.password_1);
+    const token = generateToken();
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const user = await manager.save(
-          manager.create(User, { username: dto.username, email: dto.email, passwordHash, lastSeenAt: new Date() }),
-        );
-        return { token: await this.openSession(manager, user.id), user: toCurrentUserDto(user) };
-      });
+      const [user] = await this.statements.rows(SIGN_UP, [
+        dto.username,
+        dto.email,
+        passwordHash,
+        hashToken(token),
+        this.tokenTtlSeconds,
+      ]);
+      return { token, user: toCurrentUserDto(user) };
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
         const field = pgConstraint(error) === 'users_email_lower_key' ? 'email' : 'username';
@@ -60,46 +68,45 @@ export class AuthService {
   }
 
   async login(dto: LoginDto): Promise<SessionDto> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('user')
-      .where('lower(user.username) = lower(:username)', { username: dto.username })
-      .getOne();
-    const passwordMatches = await verify(user?.passwordHash ?? (await this.decoyHash), dto.password);
+    const user = await this.statements.row(FIND_CREDENTIALS, [dto.username]);
+    const passwordMatches = await verify(user?.password_hash ?? (await this.decoyHash), dto.password);
     if (!user || !passwordMatches) {
       throw new UnauthorizedException('Wrong username or password');
     }
-    return this.dataSource.transaction(async (manager) => {
-      await manager.update(User, user.id, { lastSeenAt: new Date() });
-      return { token: await this.openSession(manager, user.id), user: toCurrentUserDto(user) };
-    });
+    const token = generateToken();
+    await this.statements.rows(OPEN_SESSION, [user.user_id, hashToken(token), this.tokenTtlSeconds]);
+    return { token, user: toCurrentUserDto(user) };
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.dataSource.query(CLOSE_SESSION_SQL, [sessionId]);
+    await this.statements.rows(CLOSE_SESSION, [sessionId]);
+    this.events.publish('session.revoked', { sessionId, reason: 'logout' });
   }
 
   async logoutEverywhere(userId: number): Promise<void> {
-    await this.dataSource.query(CLOSE_ALL_SESSIONS_SQL, [userId]);
+    await this.statements.rows(CLOSE_ALL_SESSIONS, [userId]);
+    this.events.publish('user.sessions.revoked', { userId, reason: 'logout_all' });
   }
 
   /** A stolen session must not outlive a password change: every other session ends with it. */
   async changePassword(caller: AuthUser, dto: ChangePasswordDto): Promise<void> {
-    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: caller.id });
-    if (!(await verify(user.passwordHash, dto.current_password))) {
+    const user = await this.statements.row(FIND_PASSWORD_HASH, [caller.id]);
+    if (!user || !(await verify(user.password_hash, dto.current_password))) {
       throw new ForbiddenException('The current password is wrong');
     }
     const passwordHash = await hash(dto.new_password_1);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(User, user.id, { passwordHash });
-      await manager.query(CLOSE_OTHER_SESSIONS_SQL, [user.id, caller.sessionId]);
+    await this.statements.rows(CHANGE_PASSWORD, [caller.id, passwordHash, caller.sessionId]);
+    this.events.publish('user.sessions.revoked', {
+      userId: caller.id,
+      exceptSessionId: caller.sessionId,
+      reason: 'password_changed',
     });
   }
 
   /** The user behind a live token, or null. One indexed read; a rare write to keep last_seen_at fresh. */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const [row] = await this.statements.rows<AuthenticatedRow>(AUTHENTICATE, [hashToken(token)]);
+    const row = await this.statements.row(AUTHENTICATE, [hashToken(token)]);
     if (!row) return null;
     if (row.last_seen_stale) {
       await this.statements.rows(TOUCH_LAST_SEEN, [row.user_id]);
@@ -111,11 +118,5 @@ export class AuthService {
       createdAt: row.created_at,
       sessionId: row.session_id,
     };
-  }
-
-  private async openSession(manager: EntityManager, userId: number): Promise<string> {
-    const token = generateToken();
-    await manager.query(OPEN_SESSION_SQL, [userId, hashToken(token), this.tokenTtlSeconds]);
-    return token;
   }
 }

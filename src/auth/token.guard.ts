@@ -2,14 +2,17 @@
  * Default-deny: registered as APP_GUARD, so every route needs a live session
  * token unless marked @Public(). The token may come, in order of preference,
  * from `Authorization: Bearer`, a `token` query parameter or a `token` field
- * of the JSON body (the last two for clients of the original service).
+ * of the JSON body (the last two for clients of the original service). The
+ * guard takes the legacy token out of the query and body, so the DTOs, which
+ * do not declare it, validate only the payload; the spec describes it once, as
+ * the `legacy_token` security scheme.
  */
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService } from './auth.service.js';
-import type { AuthenticatedRequest } from './current-user.decorator.js';
-import { IS_PUBLIC_KEY } from './public.decorator.js';
+import type { AuthenticatedRequest } from '../common/caller/current-user.decorator.js';
+import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 
 /** Takes `token` out of a JSON body: the body DTOs do not declare it, so validation sees only the payload. */
 function takeBodyToken(request: Request): unknown {
@@ -20,11 +23,20 @@ function takeBodyToken(request: Request): unknown {
   return token;
 }
 
+/* Takes `token` out of the query. Express 5 parses `request.query` anew on each read, so the rest is pinned. */
+function takeQueryToken(request: Request): unknown {
+  const query = request.query;
+  if (!('token' in query)) return undefined;
+  const { token, ...rest } = query;
+  Object.defineProperty(request, 'query', { value: rest, writable: true, configurable: true, enumerable: true });
+  return token;
+}
+
 function tokenFrom(request: Request): string | undefined {
   const fromBody = takeBodyToken(request);
+  const fromQuery = takeQueryToken(request);
   const [scheme, value] = (request.headers.authorization ?? '').split(' ');
   if (scheme?.toLowerCase() === 'bearer' && value) return value;
-  const fromQuery = request.query.token;
   if (typeof fromQuery === 'string') return fromQuery;
   return typeof fromBody === 'string' ? fromBody : undefined;
 }

@@ -11,6 +11,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('chats')
 // (owner_id, last_message_id) INCLUDE (peer_id, unread_count): TypeORM cannot declare INCLUDE, the migration does.
 @Index('chats_owner_id_last_message_id_idx', { synchronize: false })
+@Index('chats_owner_id_changed_xid_idx', ['ownerId', 'changedXid'])
 @Check('chats_unread_count_not_negative', 'unread_count >= 0')
 export class Chat {
   @PrimaryColumn({ name: 'owner_id', type: 'integer', primaryKeyConstraintName: 'chats_pkey' })
@@ -24,4 +25,12 @@ export class Chat {
 
   @Column({ name: 'unread_count', type: 'integer', default: 0 })
   unreadCount!: number;
+
+  /** The id of the transaction that last wrote this row (pg_current_xact_id()): GET /sync's change log. */
+  @Column({ name: 'changed_xid', type: 'bigint' })
+  changedXid!: string;
+
+  /** The highest of the owner's messages that the peer has marked read. */
+  @Column({ name: 'peer_read_up_to', type: 'bigint', default: 0 })
+  peerReadUpTo!: string;
 }

@@ -3,14 +3,26 @@
  * index named beside it (see the migration and docs/performance.md). The
  * benchmark's SQL baseline runs these same strings.
  */
+import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
-import { MESSAGE_COLUMNS } from '../messages/message.mapper.js';
+import { CURRENT_XID, SETTLED_HORIZON } from '../database/transaction-stamp.js';
+import { MESSAGE_COLUMNS, type MessageRow } from '../messages/message.mapper.js';
+import { lockConversation } from '../messages/message.queries.js';
 
-export const MAX_BIGINT = '9223372036854775807';
+/** A chat with its peer's name, and its last message's columns. */
+export interface ChatRow extends MessageRow {
+  peer_id: number;
+  username: string;
+  unread_count: number;
+  last_message_id: string;
+}
+
+/** A pair of user ids as messages_conversation_idx orders them: (LEAST, GREATEST). */
+type Conversation = [lowerUserId: number, higherUserId: number];
 
 // chats_owner_id_last_message_id_idx: the page of chats is picked first, from the index alone, and only
 // its rows are joined to their peer and last message.
-export const LIST_CHATS = prepared(
+export const LIST_CHATS = prepared<ChatRow, [ownerId: number, beforeMessageId: string, limit: number]>(
   'list_chats',
   `SELECT c.peer_id, u.username, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
      FROM (SELECT peer_id, unread_count, last_message_id FROM chats
@@ -24,31 +36,65 @@ export const LIST_CHATS = prepared(
 
 // messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed.
 const CONVERSATION = 'LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2';
-export const OLDER_PAGE = prepared(
+export const OLDER_PAGE = prepared<MessageRow, [...Conversation, beforeId: number | string, limit: number]>(
   'older_page',
   `SELECT ${MESSAGE_COLUMNS} FROM messages m
     WHERE ${CONVERSATION} AND m.id < $3::bigint
     ORDER BY m.id DESC LIMIT $4`,
 );
-export const NEWER_PAGE = prepared(
+export const NEWER_PAGE = prepared<MessageRow, [...Conversation, afterId: number, limit: number]>(
   'newer_page',
   `SELECT ${MESSAGE_COLUMNS} FROM messages m
     WHERE ${CONVERSATION} AND m.id > $3::bigint
     ORDER BY m.id ASC LIMIT $4`,
 );
 
-// messages_unread_idx; the chat row's count drops by exactly the rows this statement marked.
-export const MARK_READ = prepared(
+// messages_unread_idx. Under the conversation's locks (message.queries.ts), like a send: the reader's
+// count drops by exactly the rows this statement marked, and the sender's row learns how far it was read.
+export const MARK_READ = prepared<MarkedRow, [readerId: number, senderId: number, upToId: number | string]>(
   'mark_read',
-  `WITH marked AS (
+  `WITH ${lockConversation('$1', '$2')}, marked AS (
     UPDATE messages SET read_at = now()
      WHERE recipient_id = $1 AND sender_id = $2 AND read_at IS NULL AND id <= $3::bigint
-    RETURNING 1
-  ), counted AS (SELECT count(*)::int AS updated FROM marked),
-  chat AS (
-    UPDATE chats SET unread_count = unread_count - counted.updated
+       AND EXISTS (SELECT FROM conversation_locked)
+    RETURNING id, read_at
+  ), counted AS (
+    SELECT count(*)::int AS updated, max(id) AS up_to_id, max(read_at) AS read_at FROM marked
+  ), reader_chat AS (
+    UPDATE chats SET unread_count = unread_count - counted.updated, changed_xid = ${CURRENT_XID}
       FROM counted
      WHERE owner_id = $1 AND peer_id = $2 AND counted.updated > 0
+  ), sender_chat AS (
+    UPDATE chats SET peer_read_up_to = GREATEST(peer_read_up_to, counted.up_to_id), changed_xid = ${CURRENT_XID}
+      FROM counted
+     WHERE owner_id = $2 AND peer_id = $1 AND counted.updated > 0
   )
-  SELECT updated FROM counted`,
+  SELECT updated, up_to_id, ${isoTimestamp('read_at')} AS read_at FROM counted`,
+);
+
+/** What a mark-read did: how many it marked, the highest id now read, and when (null when none). */
+export interface MarkedRow {
+  updated: number;
+  up_to_id: string | null;
+  read_at: string | null;
+}
+
+/** A changed chat for GET /sync with the horizon that is the next cursor; alone (chat columns null) if none changed. */
+export type SyncRow = { horizon: string } & (
+  (ChatRow & { peer_read_up_to: string }) | { [column in keyof ChatRow | 'peer_read_up_to']: null }
+);
+
+// chats_owner_id_changed_xid_idx: the chats a user's transactions stamped at or above the cursor. The
+// horizon comes from the same statement's snapshot, so whatever it cannot see yet is stamped at or above it.
+export const SYNC_CHATS = prepared<SyncRow, [ownerId: number, sinceXid: string, limit: number]>(
+  'sync_chats',
+  `SELECT h.horizon, c.peer_id, u.username, c.unread_count, c.last_message_id, c.peer_read_up_to, ${MESSAGE_COLUMNS}
+     FROM (SELECT ${SETTLED_HORIZON} AS horizon) h
+     LEFT JOIN (SELECT peer_id, unread_count, last_message_id, peer_read_up_to FROM chats
+                 WHERE owner_id = $1 AND changed_xid >= $2::bigint
+                 ORDER BY changed_xid
+                 LIMIT $3) c ON true
+     LEFT JOIN users u ON u.id = c.peer_id
+     LEFT JOIN messages m ON m.id = c.last_message_id
+    ORDER BY c.last_message_id DESC`,
 );

@@ -1,31 +1,34 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/caller/auth-user.js';
+import { CurrentUser } from '../common/caller/current-user.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { PageQueryDto } from '../common/page-query.dto.js';
 import { UserIdParamDto } from '../users/dto/user-id-param.dto.js';
-import { ChatPageDto, MarkReadResultDto, MessagePageDto } from './dto/chat.dto.js';
+import { ChatPageDto } from './dto/chat-page.dto.js';
+import { MarkReadResultDto } from './dto/mark-read-result.dto.js';
+import { MessagePageDto } from './dto/message-page.dto.js';
+import { SyncPageDto } from './dto/sync-page.dto.js';
+import { SyncQueryDto } from './dto/sync-query.dto.js';
 import { HistoryQueryDto } from './dto/history-query.dto.js';
 import { MarkReadDto } from './dto/mark-read.dto.js';
 import { ChatsService } from './chats.service.js';
 
 @ApiTags('chats')
-@ApiBearerAuth()
 @Controller()
 export class ChatsController {
   constructor(private readonly chatsService: ChatsService) {}
 
   /** Your chats, newest activity first, each with its unread count and last message. */
   @Get('chat')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+  @ApiErrors(HttpStatus.BAD_REQUEST)
   listChats(@CurrentUser() caller: AuthUser, @Query() query: PageQueryDto): Promise<ChatPageDto> {
     return this.chatsService.listChats(caller.id, query);
   }
 
   /** A page of your conversation with one user, oldest to newest; the latest page by default. */
   @Get('chat/:user_id')
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.NOT_FOUND)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
   getChatHistory(
     @CurrentUser() caller: AuthUser,
     @Param() params: UserIdParamDto,
@@ -34,10 +37,22 @@ export class ChatsController {
     return this.chatsService.getHistory(caller.id, params.user_id, query);
   }
 
+  /**
+   * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
+   * clients keep (see the README's "Live updates").
+   */
+  @Get('sync')
+  @ApiErrors(HttpStatus.BAD_REQUEST)
+  syncChats(@CurrentUser() caller: AuthUser, @Query() query: SyncQueryDto): Promise<SyncPageDto> {
+    return this.chatsService.syncChats(caller.id, query.since);
+  }
+
   /** Mark the messages you received from one user as read. */
   @Post('read/:user_id')
   @HttpCode(HttpStatus.OK)
-  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.NOT_FOUND)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  // The body only narrows what is marked; without one, everything received from that user is.
+  @ApiBody({ type: MarkReadDto, required: false })
   markChatRead(
     @CurrentUser() caller: AuthUser,
     @Param() params: UserIdParamDto,

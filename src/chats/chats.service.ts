@@ -1,18 +1,29 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { keysetPage, MAX_BIGINT } from '../common/keyset-page.js';
 import type { PageQueryDto } from '../common/page-query.dto.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
-import { type MessageRow, toMessageDto } from '../messages/message.mapper.js';
+import { EventBus } from '../events/event-bus.js';
+import { toMessageDto } from '../messages/message.mapper.js';
 import { UsersService } from '../users/users.service.js';
-import type { ChatPageDto, MarkReadResultDto, MessagePageDto } from './dto/chat.dto.js';
+import type { ChatDto } from './dto/chat.dto.js';
+import type { ChatPageDto } from './dto/chat-page.dto.js';
 import type { HistoryQueryDto } from './dto/history-query.dto.js';
-import { LIST_CHATS, MARK_READ, MAX_BIGINT, NEWER_PAGE, OLDER_PAGE } from './chat.queries.js';
+import type { MarkReadResultDto } from './dto/mark-read-result.dto.js';
+import type { MessagePageDto } from './dto/message-page.dto.js';
+import type { SyncPageDto } from './dto/sync-page.dto.js';
+import { type ChatRow, LIST_CHATS, MARK_READ, NEWER_PAGE, OLDER_PAGE, SYNC_CHATS } from './chat.queries.js';
 
-interface ChatRow extends MessageRow {
-  peer_id: number;
-  username: string;
-  unread_count: number;
-  last_message_id: string;
+/** More changed chats than this since a cursor: the client reloads GET /chat instead. */
+export const SYNC_LIMIT = 200;
+
+function toChatDto(row: ChatRow): ChatDto {
+  return {
+    user_id: row.peer_id,
+    username: row.username,
+    unread_count: row.unread_count,
+    last_message: toMessageDto(row),
+  };
 }
 
 @Injectable()
@@ -20,21 +31,16 @@ export class ChatsService {
   constructor(
     private readonly statements: PreparedStatements,
     private readonly usersService: UsersService,
+    private readonly events: EventBus,
   ) {}
 
   async listChats(ownerId: number, query: PageQueryDto): Promise<ChatPageDto> {
-    const before = query.cursor ? decodeCursor(query.cursor) : MAX_BIGINT;
-    const rows = await this.statements.rows<ChatRow>(LIST_CHATS, [ownerId, before, query.limit + 1]);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const before = query.cursor ? decodeCursor(query.cursor) : String(MAX_BIGINT);
+    const rows = await this.statements.rows(LIST_CHATS, [ownerId, before, query.limit + 1]);
+    const page = keysetPage(rows, query.limit, (row) => row.last_message_id);
     return {
-      chats: page.map((row) => ({
-        user_id: row.peer_id,
-        username: row.username,
-        unread_count: row.unread_count,
-        last_message: toMessageDto(row),
-      })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.last_message_id) : null,
+      chats: page.rows.map(toChatDto),
+      next_cursor: page.nextKey === null ? null : encodeCursor(page.nextKey),
     };
   }
 
@@ -42,34 +48,46 @@ export class ChatsService {
     if (query.before !== undefined && query.after !== undefined) {
       throw new BadRequestException('Pass either before or after, not both');
     }
-    const pair = [Math.min(userId, peerId), Math.max(userId, peerId)];
-    const newer = query.after !== undefined;
-    const rows = newer
-      ? await this.statements.rows<MessageRow>(NEWER_PAGE, [...pair, query.after, query.limit + 1])
-      : await this.statements.rows<MessageRow>(OLDER_PAGE, [...pair, query.before ?? MAX_BIGINT, query.limit + 1]);
+    const pair: [number, number] = [Math.min(userId, peerId), Math.max(userId, peerId)];
+    const { after, before, limit } = query;
+    const rows =
+      after !== undefined
+        ? await this.statements.rows(NEWER_PAGE, [...pair, after, limit + 1])
+        : await this.statements.rows(OLDER_PAGE, [...pair, before ?? String(MAX_BIGINT), limit + 1]);
     if (rows.length === 0) {
       await this.usersService.assertExists(peerId);
     }
-    const page = rows.slice(0, query.limit);
-    if (!newer) page.reverse();
-    const hasMore = rows.length > query.limit;
-    const edge = newer ? page.at(-1) : page[0];
+    // Older pages come newest first from the index; the page's far edge is where the next one starts.
+    const page = keysetPage(rows, limit, (row) => Number(row.id));
+    if (after === undefined) page.rows.reverse();
+    return { messages: page.rows.map(toMessageDto), next_cursor: page.nextKey };
+  }
+
+  /**
+   * The chats of `ownerId` that changed since the cursor `since` (a transaction horizon), and the next cursor.
+   * Without `since`, or past SYNC_LIMIT changed chats, only a cursor and `reset`: the client reloads GET /chat.
+   */
+  async syncChats(ownerId: number, since?: string): Promise<SyncPageDto> {
+    const sinceXid = since === undefined ? String(MAX_BIGINT) : decodeCursor(since, 'sync1');
+    const rows = await this.statements.rows(SYNC_CHATS, [ownerId, sinceXid, SYNC_LIMIT + 1]);
+    const changed = rows.filter((row): row is typeof row & ChatRow => row.peer_id !== null);
+    const reset = since === undefined || changed.length > SYNC_LIMIT;
     return {
-      messages: page.map(toMessageDto),
-      next_cursor: hasMore && edge ? Number(edge.id) : null,
+      chats: reset ? [] : changed.map((row) => ({ ...toChatDto(row), peer_read_up_to: Number(row.peer_read_up_to) })),
+      next_cursor: encodeCursor(rows[0].horizon, 'sync1'),
+      reset,
     };
   }
 
   /** Marks read what `readerId` received from `senderId`, up to `upToId` when given. */
   async markChatRead(readerId: number, senderId: number, upToId?: number): Promise<MarkReadResultDto> {
-    const [{ updated }] = await this.statements.rows<MarkReadResultDto>(MARK_READ, [
-      readerId,
-      senderId,
-      upToId ?? MAX_BIGINT,
-    ]);
-    if (updated === 0) {
+    const [marked] = await this.statements.rows(MARK_READ, [readerId, senderId, upToId ?? String(MAX_BIGINT)]);
+    if (marked.up_to_id === null || marked.read_at === null) {
+      // Nothing was unread: a 404 if the sender does not exist, else nothing to announce.
       await this.usersService.assertExists(senderId);
+    } else {
+      this.events.publish('chat.read', { readerId, senderId, upToId: Number(marked.up_to_id), readAt: marked.read_at });
     }
-    return { updated };
+    return { updated: marked.updated };
   }
 }

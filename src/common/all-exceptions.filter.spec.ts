@@ -4,9 +4,10 @@ import { QueryFailedError } from 'typeorm';
 import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { RequestValidationException } from './validation.js';
 
-function render(exception: unknown) {
+function render(exception: unknown, requestId?: string) {
   const response = {
     headersSent: false,
+    getHeader: (name: string) => (name.toLowerCase() === 'x-request-id' ? requestId : undefined),
     statusCode: 0,
     body: undefined as unknown,
     status(code: number) {
@@ -71,6 +72,15 @@ describe('AllExceptionsFilter', () => {
       statusCode: 413,
       error: 'Payload Too Large',
       message: 'Request body is too large',
+    });
+  });
+
+  it('names the request it answers, as its X-Request-Id header does', () => {
+    expect(render(new ConflictException('That username is already taken'), 'req-42').body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'That username is already taken',
+      request_id: 'req-42',
     });
   });
 });

@@ -7,6 +7,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorResponseDto } from './error-response.dto.js';
+import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
 import { isDatabaseUnavailable } from './postgres-errors.js';
 import { RequestValidationException } from './validation.js';
 
@@ -28,6 +29,37 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
   'request.aborted': 'Request was aborted',
 };
 
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+export function errorShape(statusCode: number, message: string): ErrorResponseDto {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/** The body for any error, HTTP or socket acknowledgement alike; what is not a client's fault is logged. */
+export function toErrorResponse(exception: unknown, logger: Logger): ErrorResponseDto {
+  if (exception instanceof RequestValidationException) {
+    return { ...errorShape(HttpStatus.BAD_REQUEST, 'Request validation failed'), details: exception.details };
+  }
+  if (exception instanceof HttpException) {
+    return errorShape(exception.getStatus(), messageOf(exception));
+  }
+  if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+    return errorShape(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? 'Request body could not be read');
+  }
+  if (isDatabaseUnavailable(exception)) {
+    logger.warn(`Database unavailable: ${String(exception)}`);
+    return errorShape(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return errorShape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
@@ -39,37 +71,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn(`Dropped after the response was sent: ${String(exception)}`);
       return;
     }
-    const body = this.toBody(exception);
+    const body = toErrorResponse(exception, this.logger);
+    // From the response header, which is set before anything can fail (src/observability/request-observer.ts).
+    const requestId = response.getHeader(REQUEST_ID_HEADER);
+    if (typeof requestId === 'string') body.request_id = requestId;
     response.status(body.statusCode).json(body);
-  }
-
-  private toBody(exception: unknown): ErrorResponseDto {
-    if (exception instanceof RequestValidationException) {
-      return { ...this.shape(HttpStatus.BAD_REQUEST, 'Request validation failed'), details: exception.details };
-    }
-    if (exception instanceof HttpException) {
-      return this.shape(exception.getStatus(), this.messageOf(exception));
-    }
-    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
-      return this.shape(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? 'Request body could not be read');
-    }
-    if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`Database unavailable: ${String(exception)}`);
-      return this.shape(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
-    }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return this.shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
-  }
-
-  private messageOf(exception: HttpException): string {
-    const response = exception.getResponse();
-    if (typeof response === 'string') return response;
-    const message = (response as { message?: unknown }).message;
-    if (Array.isArray(message)) return message.join('; ');
-    return typeof message === 'string' ? message : exception.message;
-  }
-
-  private shape(statusCode: number, message: string): ErrorResponseDto {
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
   }
 }

@@ -21,3 +21,14 @@ describe('paging cursors', () => {
     expect(() => decodeCursor(cursor)).toThrow(BadRequestException);
   });
 });
+
+describe('cursor kinds', () => {
+  it('round-trips a sync cursor', () => {
+    expect(decodeCursor(encodeCursor('7331', 'sync1'), 'sync1')).toBe('7331');
+  });
+
+  it("refuses one list's cursor in another", () => {
+    expect(() => decodeCursor(encodeCursor(5), 'sync1')).toThrow(BadRequestException);
+    expect(() => decodeCursor(encodeCursor(5, 'sync1'))).toThrow(BadRequestException);
+  });
+});

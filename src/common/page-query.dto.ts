@@ -1,12 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { TokenQueryDto } from '../auth/dto/token-query.dto.js';
+import { ApiInt32 } from './api-integer.decorator.js';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
-export class PageQueryDto extends TokenQueryDto {
+export class PageQueryDto {
   /** How many items to return (1–200). */
+  @ApiInt32({ required: false, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,8 @@
  */
 import { applyDecorators, type LogLevel } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync } from 'class-validator';
+import { IsTrustProxy } from '../common/trust-proxy.js';
 
 /** Most severe first. */
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -49,7 +50,7 @@ export class Environment {
   @IntSetting(60)
   TOKEN_TTL = 30 * 24 * 3600;
 
-  /** Redis for rate-limit counters shared by every instance; unset: counters in this process's memory. */
+  /** Redis for rate-limit counters and live events shared by every instance; unset: this process (or its primary). */
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// connection string' })
   REDIS_URL?: string;
@@ -74,6 +75,26 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_BROADCAST_PER_USER = 5;
 
+  /** Client `typing` events per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_TYPING_PER_USER = 120;
+
+  /** Client `presence.watch` events per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_PRESENCE_WATCH_PER_USER = 30;
+
+  /** Open sockets per user, counted in each process. */
+  @IntSetting(1, 1000)
+  REALTIME_MAX_SOCKETS_PER_USER = 20;
+
+  /** How often each socket's session is checked again, in seconds (catches a revocation whose event was lost). */
+  @IntSetting(1)
+  REALTIME_SESSION_RECHECK_SECONDS = 300;
+
+  /** How long a user with no socket left still counts as online, in milliseconds (a reload, a network blip). */
+  @IntSetting(0)
+  PRESENCE_GRACE_MS = 5_000;
+
   /** Origins allowed by CORS, comma-separated; unset: no cross-origin access. */
   @IsOptional()
   @IsString()
@@ -86,6 +107,45 @@ export class Environment {
   /** The least severe level logged. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
+
+  /** Unset: JSON lines when stdout is not a terminal or NODE_ENV is production, else coloured text. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** The level of the one line logged per request; below LOG_LEVEL it costs nothing. */
+  @IsIn(LOG_LEVELS)
+  ACCESS_LOG_LEVEL: LogLevel = 'debug';
+
+  /** Proxies whose X-Forwarded-For is believed: a hop count or addresses/subnets; unset: none (src/common/trust-proxy.ts). */
+  @IsOptional()
+  @Validate(IsTrustProxy)
+  TRUST_PROXY?: string;
+
+  /** Prometheus metrics on this port (never the API's); unset: no metrics. */
+  @IsOptional()
+  @IntSetting(1, 65535)
+  METRICS_PORT?: number;
+
+  /** After SIGTERM, /health/ready answers 503 this long before the server closes, so balancers stop sending. */
+  @IntSetting(0, 120_000)
+  SHUTDOWN_DELAY_MS = 5_000;
+
+  /** Above common balancers' idle timeouts (60 s), so the balancer, not Parley, closes an idle connection. */
+  @IntSetting(1_000)
+  KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  @IntSetting(1_000)
+  HEADERS_TIMEOUT_MS = 66_000;
+
+  /** false: migrations are applied by a separate job; /health/ready reports pending ones. */
+  @IsIn(['true', 'false'])
+  MIGRATIONS_RUN: 'true' | 'false' = 'true';
+
+  /** OpenTelemetry traces go to this OTLP endpoint; unset: no tracing code is even loaded. */
+  @IsOptional()
+  @IsString()
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {

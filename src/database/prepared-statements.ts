@@ -2,42 +2,88 @@
  * The hot queries run as named prepared statements on TypeORM's own pg pool.
  * PostgreSQL then parses and plans each one once per connection instead of on
  * every call: on the benchmark machine that alone more than doubles what the
- * token lookup sustains (docs/performance.md). Entity work (signup, login,
- * migrations) stays with TypeORM.
+ * token lookup sustains (docs/performance.md). TypeORM keeps the schema, the
+ * migrations and the pool; every query the service runs goes through here.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { observers } from '../observability/hooks.js';
 
-export interface PreparedStatement {
+/**
+ * A named statement that declares, once beside its SQL, the row it returns and
+ * the parameters it takes ($1, $2, … in order), so no call site casts.
+ */
+export interface PreparedStatement<Row, Params extends readonly unknown[]> {
   readonly name: string;
   readonly text: string;
+  /** Never set: carries Row and Params for the type checker only. */
+  readonly types?: { row: Row; params: Params };
 }
 
-/** A named statement; the name must be unique, since pg prepares it once per connection under that name. */
-export function prepared(name: string, text: string): PreparedStatement {
+/** The name must be unique: pg prepares the statement once per connection under it. */
+export function prepared<Row, Params extends readonly unknown[]>(
+  name: string,
+  text: string,
+): PreparedStatement<Row, Params> {
   return { name, text };
 }
 
 /** Runs a statement on a pg pool under its name: the one way the service, and the benchmark's baseline, run them. */
-export async function runPrepared<Row>(pool: pg.Pool, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
-  const result = await pool.query({ name: statement.name, text: statement.text, values });
-  return result.rows as Row[];
+export async function runPrepared<Row, Params extends readonly unknown[]>(
+  pool: pg.Pool,
+  statement: PreparedStatement<Row, Params>,
+  values: Params,
+): Promise<Row[]> {
+  // The one choke point every hot statement passes: timed here when metrics are on (METRICS_PORT).
+  const observe = observers.statement;
+  const started = observe ? performance.now() : 0;
+  try {
+    const result = await pool.query({ name: statement.name, text: statement.text, values: [...values] });
+    // The one unchecked step: the statement's declared Row is the contract for what its SQL selects.
+    return result.rows as Row[];
+  } finally {
+    observe?.(statement.name, (performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * TypeORM's pg pool. `driver.master` is not public API: the spec beside this
+ * file fails loudly if a TypeORM upgrade moves it.
+ */
+export function poolOf(dataSource: DataSource): pg.Pool {
+  return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }
 
 @Injectable()
 export class PreparedStatements {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  rows<Row>(statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
-    return runPrepared<Row>(this.pool(), statement, values);
+  rows<Row, Params extends readonly unknown[]>(
+    statement: PreparedStatement<Row, Params>,
+    values: Params,
+  ): Promise<Row[]> {
+    return runPrepared(this.pool(), statement, values);
+  }
+
+  /** The first row, or undefined. */
+  async row<Row, Params extends readonly unknown[]>(
+    statement: PreparedStatement<Row, Params>,
+    values: Params,
+  ): Promise<Row | undefined> {
+    return (await this.rows(statement, values))[0];
+  }
+
+  /** The pool, once connected: for the pool gauges of the metrics. */
+  currentPool(): pg.Pool | undefined {
+    return this.dataSource.isInitialized ? poolOf(this.dataSource) : undefined;
   }
 
   private pool(): pg.Pool {
     // Until connectDatabase() succeeds there is no pool; the error filter answers this as 503.
     if (!this.dataSource.isInitialized) throw new Error('DataSource is not initialized');
-    return (this.dataSource.driver as PostgresDriver).master as pg.Pool;
+    return poolOf(this.dataSource);
   }
 }

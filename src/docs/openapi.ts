@@ -1,5 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { REALTIME_MODELS } from '../realtime/dto/realtime-events.dto.js';
+import { addRouteResponses } from './route-responses.js';
+
+/** Where `npm start` and `docker compose up` serve the API; /docs-json names the host it was fetched from instead. */
+const DEFAULT_SERVER_URL = 'http://localhost:3000';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -9,10 +14,30 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every error has the ErrorResponseDto shape.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The token from /signup or /login' })
+    // 3.0.3, not 3.1: @nestjs/swagger writes 3.0 schemas (`nullable: true`), which are not valid 3.1.
+    .setOpenAPIVersion('3.0.3')
+    .addServer(DEFAULT_SERVER_URL, 'npm start or docker compose up on this machine')
+    // Tokens are opaque random strings, not JWTs: leave out the bearerFormat DocumentBuilder defaults to.
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: undefined,
+      description: 'The opaque token from /signup or /login',
+    })
+    .addSecurity('legacy_token', {
+      type: 'apiKey',
+      in: 'query',
+      name: 'token',
+      description:
+        'Legacy: the same token as a `token` query parameter (or a `token` field of a JSON body), for clients of ' +
+        'the original service. Prefer the Authorization header: URLs end up in logs.',
+    })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     // The handler's name is the operationId (`sendMessage`, `listChats`): stable, and readable in generated clients.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
+    // The socket events' payloads, used by no route: documented here so the AsyncAPI document and clients share them.
+    extraModels: REALTIME_MODELS,
   });
+  return addRouteResponses(app, document);
 }

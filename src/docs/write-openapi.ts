@@ -1,16 +1,14 @@
 /*
- * Writes the OpenAPI document to openapi.json with sorted keys, or with
- * --check fails when the committed file differs from what the code generates.
+ * Writes the OpenAPI document to openapi.json and the AsyncAPI document of the
+ * socket events to asyncapi.json, with sorted keys, or with --check fails when
+ * a committed file differs from what the code generates.
  * Run from dist (npm run openapi): the spec relies on the Swagger CLI plugin.
  */
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { AppModule } from '../app.module.js';
+import { createApp } from '../app.setup.js';
+import { buildAsyncApiDocument } from './asyncapi.js';
 import { buildOpenApiDocument } from './openapi.js';
-
-const SPEC_FILE = 'openapi.json';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -25,21 +23,22 @@ function sortKeys(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  // preview: the module graph and routes without connecting to a database.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase('postgres://unused/unused'), {
-    preview: true,
-    logger: false,
-  });
-  const spec = `${JSON.stringify(sortKeys(buildOpenApiDocument(app)), null, 2)}\n`;
-  if (process.argv.includes('--check')) {
-    if (readFileSync(SPEC_FILE, 'utf8') !== spec) {
-      console.error(`${SPEC_FILE} is out of date: run \`npm run openapi\` and commit it`);
-      process.exit(1);
+  // The routes without a database: the app connects only when told to (connectDatabase), which this never does.
+  const app = await createApp('postgres://unused/unused', { logger: false });
+  const openapi = buildOpenApiDocument(app);
+  const specs = { 'openapi.json': openapi, 'asyncapi.json': buildAsyncApiDocument(openapi) };
+  for (const [file, document] of Object.entries(specs)) {
+    const spec = `${JSON.stringify(sortKeys(document), null, 2)}\n`;
+    if (process.argv.includes('--check')) {
+      if (readFileSync(file, 'utf8') !== spec) {
+        console.error(`${file} is out of date: run \`npm run openapi\` and commit it`);
+        process.exit(1);
+      }
+      console.log(`${file} matches the code`);
+    } else {
+      writeFileSync(file, spec);
+      console.log(`wrote ${file}`);
     }
-    console.log(`${SPEC_FILE} matches the code`);
-  } else {
-    writeFileSync(SPEC_FILE, spec);
-    console.log(`wrote ${SPEC_FILE}`);
   }
   await app.close();
 }

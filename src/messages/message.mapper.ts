@@ -1,3 +1,4 @@
+/* A message as the queries select it, and as the API shows it: the row, its columns and its DTO, together. */
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import type { MessageDto } from './dto/message.dto.js';
 
@@ -11,7 +12,7 @@ export interface MessageRow {
   read_at: string | null;
 }
 
-/** The columns of a message row, from a relation aliased `m`. */
+/** The columns of a MessageRow, from a relation aliased `m`. */
 export const MESSAGE_COLUMNS = `m.id, m.sender_id, m.recipient_id, m.body,
   ${isoTimestamp('m.created_at')} AS created_at, ${isoTimestamp('m.read_at')} AS read_at`;
 

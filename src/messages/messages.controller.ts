@@ -1,17 +1,19 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/caller/auth-user.js';
+import { CurrentUser } from '../common/caller/current-user.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { responseHeaders } from '../common/response-headers.js';
 import { resolveClientKey } from './dto/client-key.js';
 import { MessageDto } from './dto/message.dto.js';
-import { BroadcastMessageDto, BroadcastResultDto, SendMessageDto } from './dto/send-message.dto.js';
+import { BroadcastMessageDto } from './dto/broadcast-message.dto.js';
+import { BroadcastResultDto } from './dto/broadcast-result.dto.js';
+import { SendMessageDto } from './dto/send-message.dto.js';
 import { MessagesService } from './messages.service.js';
 import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('messages')
-@ApiBearerAuth()
 @Controller()
 export class MessagesController {
   constructor(private readonly messagesService: MessagesService) {}
@@ -19,13 +21,12 @@ export class MessagesController {
   /** Send a message to one user. */
   @Post('send')
   @RateLimited('send')
-  @ApiErrors(
-    HttpStatus.BAD_REQUEST,
-    HttpStatus.UNAUTHORIZED,
-    HttpStatus.NOT_FOUND,
-    HttpStatus.PAYLOAD_TOO_LARGE,
-    HttpStatus.TOO_MANY_REQUESTS,
-  )
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  @ApiCreatedResponse({
+    description: 'The message as stored; on a retry with the same key, the first one',
+    type: MessageDto,
+    headers: responseHeaders('Idempotent-Replayed'),
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -51,12 +52,7 @@ export class MessagesController {
   /** Send the same message to every other user. */
   @Post('send_to_all')
   @RateLimited('broadcast')
-  @ApiErrors(
-    HttpStatus.BAD_REQUEST,
-    HttpStatus.UNAUTHORIZED,
-    HttpStatus.PAYLOAD_TOO_LARGE,
-    HttpStatus.TOO_MANY_REQUESTS,
-  )
+  @ApiErrors(HttpStatus.BAD_REQUEST)
   sendToAll(@CurrentUser() caller: AuthUser, @Body() dto: BroadcastMessageDto): Promise<BroadcastResultDto> {
     return this.messagesService.sendToAll(caller.id, dto.message);
   }

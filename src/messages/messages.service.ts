@@ -1,14 +1,11 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { EventBus } from '../events/event-bus.js';
 import type { MessageDto } from './dto/message.dto.js';
-import type { BroadcastResultDto } from './dto/send-message.dto.js';
-import { type MessageRow, toMessageDto } from './message.mapper.js';
+import type { BroadcastResultDto } from './dto/broadcast-result.dto.js';
+import { toMessageDto } from './message.mapper.js';
 import { BROADCAST, FIND_BY_CLIENT_KEY, SEND } from './message.queries.js';
-
-interface SentRow extends MessageRow {
-  replayed: boolean;
-}
 
 export interface SentMessage {
   message: MessageDto;
@@ -17,7 +14,10 @@ export interface SentMessage {
 
 @Injectable()
 export class MessagesService {
-  constructor(private readonly statements: PreparedStatements) {}
+  constructor(
+    private readonly statements: PreparedStatements,
+    private readonly events: EventBus,
+  ) {}
 
   /**
    * Stores a message, or with a client key already used by this sender,
@@ -28,11 +28,14 @@ export class MessagesService {
       throw new BadRequestException('You cannot send a message to yourself');
     }
     try {
-      const rows = await this.statements.rows<SentRow>(SEND, [senderId, recipientId, text, clientKey ?? null]);
-      // Empty only when the key was taken, possibly by a send committed after this statement began:
+      let [row] = await this.statements.rows(SEND, [senderId, recipientId, text, clientKey ?? null]);
+      // No row only when the key was taken, possibly by a send committed after this statement began:
       // a second statement sees it.
-      const row = rows[0] ?? (await this.statements.rows<SentRow>(FIND_BY_CLIENT_KEY, [senderId, clientKey]))[0];
-      return { message: toMessageDto(row), replayed: row.replayed };
+      if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
+      const message = toMessageDto(row);
+      // Announced once: a replay returns what was announced the first time.
+      if (!row.replayed) this.events.publish('message.sent', { message });
+      return { message, replayed: row.replayed };
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
         throw new NotFoundException(`No user has id ${recipientId}`);
@@ -43,7 +46,8 @@ export class MessagesService {
 
   /** One message to every other user, in one statement (one transaction). */
   async sendToAll(senderId: number, text: string): Promise<BroadcastResultDto> {
-    const [{ sent }] = await this.statements.rows<BroadcastResultDto>(BROADCAST, [senderId, text]);
+    const [{ sent, created }] = await this.statements.rows(BROADCAST, [senderId, text]);
+    if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created });
     return { sent };
   }
 }

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-/** Which limits a route counts against (see throttling.module.ts). */
+/** Which limits a route counts against (see rate-limit.guard.ts). */
 export type RateLimitGroup = 'auth' | 'send' | 'broadcast';
 
 export const RATE_LIMIT_GROUP = 'rateLimitGroup';

@@ -11,28 +11,16 @@
  * Why not @nestjs/throttler: v6 is CommonJS and require()s @nestjs/common, which
  * Jest on Node 20 cannot load now that Nest 12 ships ES modules only.
  */
-import {
-  type CanActivate,
-  type ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { Redis } from 'ioredis';
-import cluster from 'node:cluster';
-import {
-  type RateLimiterAbstract,
-  RateLimiterCluster,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
-import type { AuthUser } from '../auth/auth-user.js';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AuthUser } from '../common/caller/auth-user.js';
 import type { Environment } from '../config/environment.js';
+import { observers } from '../observability/hooks.js';
+import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
+import { createLimiter } from './limiter.js';
 import { RATE_LIMIT_GROUP, type RateLimitGroup } from './rate-limit.decorator.js';
 
 type LimitedRequest = Request & { user?: AuthUser };
@@ -50,29 +38,16 @@ const byUsername = (request: LimitedRequest) => {
 const byUser = (request: LimitedRequest) => String(request.user?.id);
 
 @Injectable()
-export class RateLimitGuard implements CanActivate, OnApplicationShutdown {
-  private readonly redis?: Redis;
+export class RateLimitGuard implements CanActivate {
   private readonly limits: Record<RateLimitGroup, Limit[]>;
 
   constructor(
     private readonly reflector: Reflector,
     config: ConfigService<Environment, true>,
+    @Inject(REDIS_CLIENT) redis: OptionalRedis,
   ) {
-    const redisUrl = config.get('REDIS_URL', { infer: true });
-    // Fail fast while Redis is down: the in-memory insurance limiter takes over.
-    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
     const duration = config.get('RATE_LIMIT_WINDOW_SECONDS', { infer: true });
-    const limiter = (name: string, points: number): RateLimiterAbstract => {
-      const options = { keyPrefix: `parley:rate:${name}`, points, duration };
-      if (this.redis) {
-        const insuranceLimiter = new RateLimiterMemory(options);
-        return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter });
-      }
-      // A worker of WEB_CONCURRENCY counts in the primary process, so the limit is per user, not per worker.
-      return cluster.isWorker
-        ? new RateLimiterCluster({ ...options, timeoutMs: 1_000 })
-        : new RateLimiterMemory(options);
-    };
+    const limiter = (name: string, points: number) => createLimiter(name, points, duration, redis);
     this.limits = {
       auth: [
         { limiter: limiter('auth-ip', config.get('RATE_LIMIT_AUTH_PER_IP', { infer: true })), key: byIp },
@@ -98,6 +73,7 @@ export class RateLimitGuard implements CanActivate, OnApplicationShutdown {
         await limiter.consume(key(request));
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        observers.rateLimited?.(group);
         http.getResponse<Response>().setHeader('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
         throw new HttpException(
           'Too many requests; retry after the seconds in the Retry-After header',
@@ -106,9 +82,5 @@ export class RateLimitGuard implements CanActivate, OnApplicationShutdown {
       }
     }
     return true;
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
   }
 }

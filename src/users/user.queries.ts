@@ -7,6 +7,15 @@ import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared, type PreparedStatement } from '../database/prepared-statements.js';
 import type { UserFilter } from './dto/list-users-query.dto.js';
 
+export interface UserRow {
+  id: number;
+  username: string;
+  last_seen_at: string | null;
+  active: boolean;
+}
+
+type ListUsersParams = [afterUserId: string, callerId: number, limit: number];
+
 const FILTERS: Record<UserFilter, string> = {
   all: 'TRUE',
   active: 'live.active',
@@ -25,12 +34,15 @@ function listUsersSql(filter: UserFilter): string {
      LIMIT $3`;
 }
 
-/** One statement per filter: ($1 after id, $2 caller id, $3 limit). */
-export const LIST_USERS: Record<UserFilter, PreparedStatement> = {
+/** One statement per filter. */
+export const LIST_USERS: Record<UserFilter, PreparedStatement<UserRow, ListUsersParams>> = {
   all: prepared('list_users_all', listUsersSql('all')),
   active: prepared('list_users_active', listUsersSql('active')),
   inactive: prepared('list_users_inactive', listUsersSql('inactive')),
 };
 
 // The 404 check of routes that name a user (users_pkey).
-export const USER_EXISTS = prepared('user_exists', 'SELECT 1 FROM users WHERE id = $1');
+export const USER_EXISTS = prepared<{ exists: 1 }, [userId: number]>(
+  'user_exists',
+  'SELECT 1 AS exists FROM users WHERE id = $1',
+);

@@ -1,18 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/caller/auth-user.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { keysetPage } from '../common/keyset-page.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import type { CurrentUserDto } from './dto/current-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto.js';
-import type { UserPageDto } from './dto/user-summary.dto.js';
+import type { UserPageDto } from './dto/user-page.dto.js';
 import { LIST_USERS, USER_EXISTS } from './user.queries.js';
-
-interface UserRow {
-  id: number;
-  username: string;
-  last_seen_at: string | null;
-  active: boolean;
-}
 
 @Injectable()
 export class UsersService {
@@ -21,17 +15,16 @@ export class UsersService {
   /** Everyone but the caller, in id order (keyset paging on the primary key). */
   async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
     const after = query.cursor ? decodeCursor(query.cursor) : '0';
-    const rows = await this.statements.rows<UserRow>(LIST_USERS[query.type], [after, callerId, query.limit + 1]);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const rows = await this.statements.rows(LIST_USERS[query.type], [after, callerId, query.limit + 1]);
+    const page = keysetPage(rows, query.limit, (row) => row.id);
     return {
-      users: page.map((row) => ({
+      users: page.rows.map((row) => ({
         id: row.id,
         username: row.username,
         active: row.active,
         last_seen_at: row.last_seen_at,
       })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+      next_cursor: page.nextKey === null ? null : encodeCursor(page.nextKey),
     };
   }
 
@@ -42,7 +35,6 @@ export class UsersService {
 
   /** Throws 404 unless a user has this id. */
   async assertExists(userId: number): Promise<void> {
-    const rows = await this.statements.rows(USER_EXISTS, [userId]);
-    if (rows.length === 0) throw new NotFoundException(`No user has id ${userId}`);
+    if (!(await this.statements.row(USER_EXISTS, [userId]))) throw new NotFoundException(`No user has id ${userId}`);
   }
 }

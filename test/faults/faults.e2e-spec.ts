@@ -4,36 +4,17 @@
  * answered 2xx must be in the database afterwards.
  */
 import pg from 'pg';
-import { migrations } from '../../src/database/data-source-options.js';
+import { migrations } from '../../src/data-source-options.js';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.js';
 import { healthStatus, type ServiceProcess, startServiceProcess, waitFor } from './service-process.js';
+import { type ProcessUser, signup } from '../support/process-api.js';
 
 const DATA_DIR = '.data/postgres-faults';
 
-interface Account {
-  id: number;
-  token: string;
-}
-
-async function signup(url: string, username: string): Promise<Account> {
-  const response = await fetch(`${url}/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username,
-      email: `${username}@example.com`,
-      password_1: 'fault password',
-      password_2: 'fault password',
-    }),
-  });
-  const body = (await response.json()) as { token: string; user: { id: number } };
-  return { id: body.user.id, token: body.token };
-}
-
 async function send(
   url: string,
-  from: Account,
-  to: Account,
+  from: ProcessUser,
+  to: ProcessUser,
   message: string,
 ): Promise<{ status: number; id?: number }> {
   try {
@@ -64,7 +45,7 @@ async function storedIds(databaseUrl: string, ids: number[]): Promise<number> {
 }
 
 /** Sends from `from` to `to` in `workers` parallel loops until `stop()` resolves; returns every answer. */
-function sendLoad(url: string, from: Account, to: Account, workers: number) {
+function sendLoad(url: string, from: ProcessUser, to: ProcessUser, workers: number) {
   const results: { status: number; id?: number }[] = [];
   let running = true;
   const loops = Array.from({ length: workers }, async (_, worker) => {
@@ -126,6 +107,7 @@ describe('faults', () => {
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'The database is unavailable; retry shortly',
+      request_id: expect.any(String),
     });
     await waitFor(() => Promise.resolve(/Attempt \d+ failed/.test(service?.logs() ?? '')), 10_000);
 

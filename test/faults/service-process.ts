@@ -6,6 +6,8 @@ export interface ServiceProcess {
   logs: () => string;
   /** Sends SIGTERM and resolves with the exit code. */
   terminate: () => Promise<number | null>;
+  /** Sends SIGKILL: a crash, with no draining. */
+  kill: () => Promise<void>;
 }
 
 export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<number> {
@@ -33,6 +35,8 @@ export async function startServiceProcess(
       PORT: String(port),
       LOG_LEVEL: 'log',
       RATE_LIMIT_SEND_PER_USER: '100000',
+      // Tests drain nothing from a balancer; a test of the drain sets its own.
+      SHUTDOWN_DELAY_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +53,10 @@ export async function startServiceProcess(
     terminate: () => {
       child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

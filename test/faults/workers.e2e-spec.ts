@@ -4,7 +4,7 @@
  * count rate limits together, and all drain on SIGTERM.
  */
 import pg from 'pg';
-import { migrations } from '../../src/database/data-source-options.js';
+import { migrations } from '../../src/data-source-options.js';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { healthStatus, type ServiceProcess, startServiceProcess, waitFor } from './service-process.js';

@@ -14,7 +14,7 @@ import { bearer, signupUser, type TestUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const POST_ROUTES = ['/signup', '/login', '/logout', '/password', '/send', '/send_to_all', '/read/2'];
-const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/health'];
+const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/sync', '/health'];
 
 const MALFORMED_BODIES: [string, string | Buffer][] = [
   ['truncated JSON', '{"user_id": 2, "message": "hel'],
@@ -150,6 +150,11 @@ describe('hostile input', () => {
       'limit[]=1',
       'cursor=%00',
       'cursor=' + 'A'.repeat(5000),
+      'since=%00',
+      'since[]=x',
+      'since=' + 'A'.repeat(5000),
+      'since=' + Buffer.from('sync1:99999999999999999999').toString('base64url'),
+      'since=' + Buffer.from('sync1:-1').toString('base64url'),
       'before=-5',
       'after=1.5',
       'before=99999999999999999999',

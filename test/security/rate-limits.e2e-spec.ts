@@ -1,6 +1,8 @@
 /* Rate limits: 429 with Retry-After in the one error shape, per IP, per username, per sender, shared through Redis. */
+import { sendMessage } from '@parley/client';
 import { randomBytes } from 'node:crypto';
-import { bearer, signupUser, uniqueName } from '../support/factories.js';
+import { signupUser, uniqueName } from '../support/factories.js';
+import { listenForSdk } from '../support/sdk-client.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -37,6 +39,7 @@ describe('rate limits', () => {
       statusCode: 429,
       error: 'Too Many Requests',
       message: 'Too many requests; retry after the seconds in the Retry-After header',
+      request_id: expect.any(String),
     });
     await login(testApp, uniqueName()).expect(401);
   });
@@ -48,15 +51,17 @@ describe('rate limits', () => {
     await login(testApp, uniqueName()).expect(429);
   });
 
-  it('limits sends per user, not per IP', async () => {
+  it('limits sends per user, not per IP, and the SDK sees the 429 with Retry-After', async () => {
     const testApp = await start({ RATE_LIMIT_SEND_PER_USER: '2' });
+    const sdk = await listenForSdk(testApp);
     const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
-    const send = (from: typeof alice, to: typeof bob) =>
-      testApp.api().post('/send').set(bearer(from)).send({ user_id: to.id, message: 'hi' });
-    expect([(await send(alice, bob)).status, (await send(alice, bob)).status, (await send(alice, bob)).status]).toEqual(
-      [201, 201, 429],
-    );
-    await send(bob, alice).expect(201);
+    const send = async (from: typeof alice, to: typeof bob) =>
+      sendMessage({ client: sdk.as(from), body: { user_id: to.id, message: 'hi' } });
+    const answers = [await send(alice, bob), await send(alice, bob), await send(alice, bob)];
+    expect(answers.map(({ response }) => response.status)).toEqual([201, 201, 429]);
+    expect(Number(answers[2].response.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(answers[2].error).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect((await send(bob, alice)).response.status).toBe(201);
     const [{ n }] = await testApp.query('SELECT count(*)::int AS n FROM messages WHERE sender_id = $1', [alice.id]);
     expect(n).toBe(2);
   });

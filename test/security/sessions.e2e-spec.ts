@@ -64,7 +64,12 @@ describe('sessions', () => {
       .set(bearer(user))
       .send({ current_password: 'not it at all', new_password_1: 'another secret', new_password_2: 'another secret' })
       .expect(403);
-    expect(wrong.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'The current password is wrong' });
+    expect(wrong.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'The current password is wrong',
+      request_id: expect.any(String),
+    });
     const mismatch = await testApp
       .api()
       .post('/password')

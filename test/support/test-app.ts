@@ -1,11 +1,8 @@
-import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { App } from 'supertest/types.js';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/app.setup.js';
-import { PrototypeStableExpressAdapter } from '../../src/common/express-adapter.js';
+import { createApp } from '../../src/app.setup.js';
 import { connectDatabase } from '../../src/database/database-connection.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -39,14 +36,7 @@ export async function createTestApp(
   options: { env?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const moduleRef = await withEnv(options.env ?? {}, () =>
-    Test.createTestingModule({ imports: [AppModule.forDatabase(database.url)] }).compile(),
-  );
-  const app = moduleRef.createNestApplication<NestExpressApplication>(new PrototypeStableExpressAdapter(), {
-    bodyParser: false,
-    logger: ['error', 'warn'],
-  });
-  configureApp(app);
+  const app = await withEnv(options.env ?? {}, () => createApp(database.url, { logger: ['error', 'warn'] }));
   await app.init();
   await connectDatabase(app.get(DataSource));
   const http = app.getHttpServer() as App;

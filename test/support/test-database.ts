@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { dataSourceOptions } from '../../src/data-source-options.js';
+import { reportPgErrors } from '../../src/database/pg-errors.js';
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -22,7 +23,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  const client = reportPgErrors(new pg.Client({ connectionString: withDatabase(url, 'postgres') }));
   await client.connect();
   try {
     await client.query(sql);

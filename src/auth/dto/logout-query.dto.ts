@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { TokenQueryDto } from './token-query.dto.js';
 
-export class LogoutQueryDto extends TokenQueryDto {
+export class LogoutQueryDto {
   /** `true` ends every session of this user, on every device. */
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))

@@ -2,12 +2,14 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsClientKey } from './client-key.js';
 import { MAX_USER_ID } from '../../users/dto/user-id-param.dto.js';
 import { IsMessageText } from './message-text.decorator.js';
+import { ApiInt32 } from '../../common/api-integer.decorator.js';
 
 export class SendMessageDto {
   /**
    * The recipient; not yourself.
    * @example 2
    */
+  @ApiInt32()
   @IsInt()
   @Min(1)
   @Max(MAX_USER_ID)
@@ -28,18 +30,4 @@ export class SendMessageDto {
   @IsOptional()
   @IsClientKey()
   client_id?: string;
-}
-
-export class BroadcastMessageDto {
-  /**
-   * Sent to every other user.
-   * @example Hello, everyone
-   */
-  @IsMessageText()
-  message!: string;
-}
-
-export class BroadcastResultDto {
-  /** How many users received the message. */
-  sent!: number;
 }

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInt32 } from '../../common/api-integer.decorator.js';
 
 export class CurrentUserDto {
   /**
    * The user's id, used as `user_id` elsewhere.
    * @example 1
    */
+  @ApiInt32()
   id!: number;
 
   /**

@@ -1,0 +1,94 @@
+/*
+ * The layering of docs/architecture.md, checked in CI (npm run lint:deps).
+ * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability.
+ * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
+ * Features: src/users, src/messages, src/chats, src/auth, src/health.
+ * Above them: src/realtime (listens to the features' events) and the composition
+ * files at src/ (app.module, app.setup, main, server, workers, data-source-options) with src/docs.
+ */
+const GROUND = '^src/(common|config|database|events|redis|observability)/';
+const FEATURES = '^src/(users|messages|chats|auth|health)/';
+const COMPOSITION = '^src/[^/]+\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes two modules one; break it by moving the shared piece down a layer.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'ground-floor-imports-no-feature',
+      severity: 'error',
+      comment: 'The ground floor sits below every feature: it may not know any of them.',
+      from: { path: GROUND },
+      to: { path: [FEATURES, '^src/rate-limits/', '^src/realtime/', '^src/docs/', COMPOSITION] },
+    },
+    {
+      name: 'features-never-import-realtime',
+      severity: 'error',
+      comment: 'Features publish events after commit; realtime/ listens. Never the other way round.',
+      from: { path: [FEATURES, GROUND, '^src/rate-limits/'] },
+      to: { path: '^src/realtime/' },
+    },
+    {
+      name: 'nothing-imports-the-composition',
+      severity: 'error',
+      comment: 'The composition files assemble the app; only the entry points, docs and tests build on them.',
+      from: { path: '^src/', pathNot: [COMPOSITION, '^src/docs/'] },
+      to: { path: COMPOSITION },
+    },
+    {
+      name: 'users-is-the-lowest-feature',
+      severity: 'error',
+      comment: 'auth, messages and chats build on users (as in the NestJS auth sample); users builds on none.',
+      from: { path: '^src/users/' },
+      to: { path: '^src/(auth|messages|chats|health)/' },
+    },
+    {
+      name: 'messages-below-chats-and-auth',
+      severity: 'error',
+      from: { path: '^src/messages/' },
+      to: { path: '^src/(auth|chats|health)/' },
+    },
+    {
+      name: 'chats-and-auth-are-siblings',
+      severity: 'error',
+      comment: 'Neither reaches into the other; what they share lives in users/ or the ground floor.',
+      from: { path: '^src/(chats|auth)/' },
+      to: { path: '^src/(auth|chats)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'guards-and-health-stand-alone',
+      severity: 'error',
+      comment: 'The rate-limit guard and the health checks know no feature.',
+      from: { path: '^src/(health|rate-limits)/' },
+      to: { path: FEATURES, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'app-never-imports-tests-or-bench',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A file nothing imports is dead (entry points, specs and configs aside).',
+      from: {
+        orphan: true,
+        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^ormconfig\\.ts$', '^src/docs/write-openapi\\.ts$', '^bench/(run|explain|http-floor)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
+      },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    exclude: { path: ['^(dist|dist-bench|node_modules|coverage)/', '^clients/typescript/src/generated/'] },
+  },
+};

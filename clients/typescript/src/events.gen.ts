@@ -1,0 +1,28 @@
+// Generated from asyncapi.json by scripts/generate-events.mjs (npm run generate): do not edit.
+import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated/types.gen.js';
+
+/** What the server emits: `socket.on(name, (payload) => …)`. */
+export interface ServerToClientEvents {
+  /** Every connected user but the sender, as one emit. */
+  'broadcast.new': (payload: BroadcastEventDto) => void;
+  /** Every socket of the recipient and of the sender. The payload is the MessageDto that POST /send returned. */
+  'message.new': (payload: MessageDto) => void;
+  /** Every socket of the user whose messages were read, and of the reader. */
+  'message.read': (payload: MessageReadEventDto) => void;
+  /** Sockets that watch that user (presence.watch). */
+  'presence': (payload: PresenceEventDto) => void;
+  /** The socket whose session reached its expiry; the server then disconnects it. */
+  'session.expired': (payload: SessionExpiredEventDto) => void;
+  /** The ended session's sockets; the server then disconnects them. */
+  'session.revoked': (payload: SessionRevokedEventDto) => void;
+  /** The peer's sockets. */
+  'typing': (payload: TypingEventDto) => void;
+}
+
+/** What a client may emit, each answered through its acknowledgement: `socket.emit(name, payload, (answer) => …)`. */
+export interface ClientToServerEvents {
+  /** Follow the presence of up to 200 users (replaces the previous list); rate-limited per user. */
+  'presence.watch': (payload: PresenceWatchDto, ack: (answer: AckOkDto | ErrorResponseDto) => void) => void;
+  /** Tell a peer you are (or stopped) typing; rate-limited per user. */
+  'typing': (payload: TypingDto, ack: (answer: AckOkDto | ErrorResponseDto) => void) => void;
+}

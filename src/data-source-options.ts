@@ -1,0 +1,37 @@
+/*
+ * The composition of the schema: every feature's entity and every migration.
+ * One definition for the app, the migration CLI (ormconfig.ts) and the tests.
+ */
+import type { DataSourceOptions } from 'typeorm';
+import { Session } from './auth/session.entity.js';
+import { Chat } from './chats/chat.entity.js';
+import { Message } from './messages/message.entity.js';
+import { User } from './users/user.entity.js';
+import { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
+import { MessageIdempotencyKey1764100000000 } from './database/migrations/1764100000000-MessageIdempotencyKey.js';
+import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
+import { ChatListIndexOnly1764300000000 } from './database/migrations/1764300000000-ChatListIndexOnly.js';
+import { ChatChangeLog1764400000000 } from './database/migrations/1764400000000-ChatChangeLog.js';
+
+export const entities = [User, Session, Message, Chat];
+export const migrations = [
+  InitialSchema1764000000000,
+  MessageIdempotencyKey1764100000000,
+  LeanBroadcastWrites1764200000000,
+  ChatListIndexOnly1764300000000,
+  ChatChangeLog1764400000000,
+];
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    // Fail fast while the database is unreachable (answered as 503), and never let a query hang.
+    extra: { max: poolSize, connectionTimeoutMillis: 2_000, statement_timeout: 10_000 },
+  };
+}

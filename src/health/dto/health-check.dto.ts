@@ -1,0 +1,29 @@
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+
+export class HealthIndicatorDto {
+  @ApiProperty({ enum: ['up'] })
+  status!: 'up';
+}
+
+const BY_INDICATOR = { type: 'object', additionalProperties: { $ref: getSchemaPath(HealthIndicatorDto) } } as const;
+
+/** @nestjs/terminus's report of a passing check; a failing one is answered as a 503 ErrorResponseDto. */
+export class HealthCheckDto {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
+
+  /**
+   * Each indicator that is up, by name (`database`).
+   * @example { "database": { "status": "up" } }
+   */
+  @ApiProperty(BY_INDICATOR)
+  info!: Record<string, HealthIndicatorDto>;
+
+  /** Each indicator that is down: empty on a passing check. */
+  @ApiProperty(BY_INDICATOR)
+  error!: Record<string, HealthIndicatorDto>;
+
+  /** Every indicator: on a passing check, the same as `info`. */
+  @ApiProperty(BY_INDICATOR)
+  details!: Record<string, HealthIndicatorDto>;
+}

@@ -1,0 +1,116 @@
+/*
+ * Probes for orchestrators and balancers. /health/live: the process answers
+ * (restart it if not). /health/ready: send it traffic: the database answers,
+ * every migration is applied (MIGRATIONS_RUN=false leaves that to a separate
+ * job), Redis answers when REDIS_URL is set, and it is not draining.
+ * GET /health stays as it was for existing clients.
+ */
+import { Controller, Get, HttpCode, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/caller/public.decorator.js';
+import type { Environment } from '../config/environment.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ProbeDto } from './probe.dto.js';
+import { Readiness } from './readiness.js';
+
+const CHECK_TIMEOUT_MS = 1_500;
+
+function withinTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+@ApiTags('health')
+@Controller('health')
+export class ProbesController implements OnApplicationShutdown {
+  private readonly redis?: Redis;
+  // Once true it stays true: applied migrations are never taken back while the process runs.
+  private migrated = false;
+
+  constructor(
+    private readonly readiness: Readiness,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService<Environment, true>,
+  ) {
+    const redisUrl = config.get('REDIS_URL', { infer: true });
+    // Its own connection, opened at the first probe: the rate limiter's may be in its in-memory fallback.
+    this.redis = redisUrl
+      ? new Redis(redisUrl, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          // No reconnecting in the background: each probe connects again if it must.
+          retryStrategy: () => null,
+        })
+      : undefined;
+    this.redis?.on('error', () => undefined); // reported by the probe that finds it down
+  }
+
+  /** 200 while the process answers at all. */
+  @Public()
+  @Get('live')
+  @HttpCode(200)
+  checkLiveness(): ProbeDto {
+    return { status: 'ok', checks: {} };
+  }
+
+  /** 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM. */
+  @Public()
+  @Get('ready')
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: shutting down, database or Redis down, or migrations pending',
+    type: ErrorResponseDto,
+  })
+  async checkReadiness(): Promise<ProbeDto> {
+    if (this.readiness.draining) throw new ServiceUnavailableException('Not ready: shutting down');
+    if (!this.dataSource.isInitialized) throw new ServiceUnavailableException('Not ready: database not connected yet');
+    const checks: Record<string, string> = {};
+    try {
+      await withinTimeout(this.dataSource.query('SELECT 1'), 'the database');
+      checks.database = 'up';
+      if (!this.migrated) this.migrated = await withinTimeout(this.allMigrationsApplied(), 'the database');
+      if (!this.migrated) throw new ServiceUnavailableException('Not ready: migrations pending');
+      checks.migrations = 'applied';
+      if (this.redis) {
+        if (this.redis.status === 'wait' || this.redis.status === 'end') {
+          await withinTimeout(this.redis.connect(), 'Redis');
+        }
+        await withinTimeout(this.redis.ping(), 'Redis');
+        checks.redis = 'up';
+      }
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) throw error;
+      const down = checks.database ? 'redis' : 'database';
+      throw new ServiceUnavailableException(`Not ready: ${down} down`);
+    }
+    return { status: 'ok', checks };
+  }
+
+  /** Read-only, unlike TypeORM's showMigrations(), which creates the migrations table when it is missing. */
+  private async allMigrationsApplied(): Promise<boolean> {
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    const [{ exists }] = await this.dataSource.query<{ exists: boolean }[]>(
+      'SELECT to_regclass($1) IS NOT NULL AS exists',
+      [table],
+    );
+    if (!exists) return false;
+    const rows = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}"`);
+    const applied = new Set(rows.map((row) => row.name));
+    return this.dataSource.migrations.every((migration) => migration.name !== undefined && applied.has(migration.name));
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}

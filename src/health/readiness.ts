@@ -1,0 +1,19 @@
+/*
+ * Whether this process should be sent traffic. It stops being ready the moment
+ * it is told to stop (SIGTERM), before it closes, so a balancer polling
+ * /health/ready takes it out of rotation while it still answers.
+ */
+import { Injectable } from '@nestjs/common';
+
+@Injectable()
+export class Readiness {
+  private drainingSince?: number;
+
+  startDraining(): void {
+    this.drainingSince ??= Date.now();
+  }
+
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
+}

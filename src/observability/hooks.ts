@@ -1,0 +1,11 @@
+/*
+ * Where the database and rate-limit code report to metrics, without depending
+ * on them: metrics.ts fills these in when METRICS_PORT is set; unset, each
+ * call site pays one property read.
+ */
+export const observers: {
+  /** A prepared statement finished (or failed) after `seconds`. */
+  statement?: (name: string, seconds: number) => void;
+  /** A request was refused with 429 by the limits of `group`. */
+  rateLimited?: (group: string) => void;
+} = {};

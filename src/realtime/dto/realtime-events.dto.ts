@@ -1,0 +1,109 @@
+/*
+ * Payloads of the socket events (src/realtime/events.ts names them). Classes,
+ * so the Swagger plugin documents them in the OpenAPI document, where the
+ * AsyncAPI document and generated clients take their schemas from.
+ */
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, Max, Min } from 'class-validator';
+
+/** `message.read`: `reader_id` read what `sender_id` sent, up to and including `up_to_id`. */
+/** How many users one socket may watch with `presence.watch`. */
+export const MAX_WATCHED_USERS = 200;
+
+export class MessageReadEventDto {
+  /** @example 2 */
+  @ApiInt32()
+  reader_id!: number;
+  /** @example 1 */
+  @ApiInt32()
+  sender_id!: number;
+  /** The highest message id now read. @example 1234 */
+  @ApiInt64()
+  up_to_id!: number;
+  @ApiProperty({ type: String, format: 'date-time' })
+  read_at!: string;
+}
+
+/** `broadcast.new`: someone wrote to everyone; fetch it with `GET /chat/{sender_id}` (or `/sync`). */
+export class BroadcastEventDto {
+  /** @example 1 */
+  @ApiInt32()
+  sender_id!: number;
+  /** The message's first 140 characters. @example Hello, everyone */
+  preview!: string;
+  @ApiProperty({ type: String, format: 'date-time' })
+  created!: string;
+}
+
+/** `typing`, client → server: tell `user_id` whether you are typing to them. */
+export class TypingDto {
+  /** The peer you are typing to. @example 2 */
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  @ApiInt32()
+  user_id!: number;
+  /** @example true */
+  @IsBoolean()
+  typing!: boolean;
+}
+
+/** `typing`, server → client: `user_id` is (or stopped) typing to you. */
+export class TypingEventDto {
+  /** Who is typing. @example 1 */
+  @ApiInt32()
+  user_id!: number;
+  /** @example true */
+  typing!: boolean;
+}
+
+/** `presence.watch`, client → server: the users whose presence this socket follows (replaces the previous list). */
+export class PresenceWatchDto {
+  /** @example [2, 3] */
+  @ArrayMinSize(0)
+  @ArrayMaxSize(MAX_WATCHED_USERS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2_147_483_647, { each: true })
+  @ApiInt32({ isArray: true })
+  user_ids!: number[];
+}
+
+/** `presence`: a watched user came online or went offline (after a grace period). */
+export class PresenceEventDto {
+  /** @example 2 */
+  @ApiInt32()
+  user_id!: number;
+  /** @example true */
+  online!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  last_seen_at!: string | null;
+}
+
+/** `session.revoked`: this socket's session ended; the server disconnects it next. */
+export class SessionRevokedEventDto {
+  @ApiProperty({ enum: ['logout', 'logout_all', 'password_changed'] })
+  reason!: 'logout' | 'logout_all' | 'password_changed';
+}
+
+/** `session.expired`: this socket's session reached its expiry; the server disconnects it next. */
+export class SessionExpiredEventDto {}
+
+/** The acknowledgement of a client event that succeeded (a failure is answered with ErrorResponseDto). */
+export class AckOkDto {
+  @ApiProperty({ enum: [true] })
+  ok!: true;
+}
+
+export const REALTIME_MODELS = [
+  MessageReadEventDto,
+  BroadcastEventDto,
+  TypingDto,
+  TypingEventDto,
+  PresenceWatchDto,
+  PresenceEventDto,
+  SessionRevokedEventDto,
+  SessionExpiredEventDto,
+  AckOkDto,
+];

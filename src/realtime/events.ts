@@ -1,0 +1,101 @@
+/*
+ * The socket contract: event names and typed event maps. The gateway emits
+ * through these maps, the AsyncAPI document (docs/asyncapi.ts) is built from
+ * them, and clients type their socket with them:
+ * `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { ErrorResponseDto } from '../common/error-response.dto.js';
+import type { MessageDto } from '../messages/dto/message.dto.js';
+import {
+  type AckOkDto,
+  type BroadcastEventDto,
+  type MessageReadEventDto,
+  type PresenceEventDto,
+  type PresenceWatchDto,
+  type SessionExpiredEventDto,
+  type SessionRevokedEventDto,
+  type TypingDto,
+  type TypingEventDto,
+  MAX_WATCHED_USERS,
+} from './dto/realtime-events.dto.js';
+
+export const SERVER_EVENTS = {
+  MESSAGE_NEW: 'message.new',
+  MESSAGE_READ: 'message.read',
+  BROADCAST_NEW: 'broadcast.new',
+  TYPING: 'typing',
+  PRESENCE: 'presence',
+  SESSION_REVOKED: 'session.revoked',
+  SESSION_EXPIRED: 'session.expired',
+} as const;
+
+export const CLIENT_EVENTS = {
+  TYPING: 'typing',
+  PRESENCE_WATCH: 'presence.watch',
+} as const;
+
+export type Ack = AckOkDto | ErrorResponseDto;
+
+export interface ServerToClientEvents {
+  [SERVER_EVENTS.MESSAGE_NEW]: (message: MessageDto) => void;
+  [SERVER_EVENTS.MESSAGE_READ]: (event: MessageReadEventDto) => void;
+  [SERVER_EVENTS.BROADCAST_NEW]: (event: BroadcastEventDto) => void;
+  [SERVER_EVENTS.TYPING]: (event: TypingEventDto) => void;
+  [SERVER_EVENTS.PRESENCE]: (event: PresenceEventDto) => void;
+  [SERVER_EVENTS.SESSION_REVOKED]: (event: SessionRevokedEventDto) => void;
+  [SERVER_EVENTS.SESSION_EXPIRED]: (event: SessionExpiredEventDto) => void;
+}
+
+export interface ClientToServerEvents {
+  [CLIENT_EVENTS.TYPING]: (event: TypingDto, ack: (answer: Ack) => void) => void;
+  [CLIENT_EVENTS.PRESENCE_WATCH]: (event: PresenceWatchDto, ack: (answer: Ack) => void) => void;
+}
+
+/** What the documentation says about each event: who receives it, and the schema (an OpenAPI component) of its payload. */
+export const SERVER_EVENT_DOCS: Record<
+  (typeof SERVER_EVENTS)[keyof typeof SERVER_EVENTS],
+  { to: string; payload: string }
+> = {
+  'message.new': {
+    to: 'Every socket of the recipient and of the sender. The payload is the MessageDto that POST /send returned.',
+    payload: 'MessageDto',
+  },
+  'message.read': {
+    to: 'Every socket of the user whose messages were read, and of the reader.',
+    payload: 'MessageReadEventDto',
+  },
+  'broadcast.new': { to: 'Every connected user but the sender, as one emit.', payload: 'BroadcastEventDto' },
+  typing: { to: "The peer's sockets.", payload: 'TypingEventDto' },
+  presence: { to: 'Sockets that watch that user (presence.watch).', payload: 'PresenceEventDto' },
+  'session.revoked': {
+    to: "The ended session's sockets; the server then disconnects them.",
+    payload: 'SessionRevokedEventDto',
+  },
+  'session.expired': {
+    to: 'The socket whose session reached its expiry; the server then disconnects it.',
+    payload: 'SessionExpiredEventDto',
+  },
+};
+
+export const CLIENT_EVENT_DOCS: Record<
+  (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS],
+  { about: string; payload: string }
+> = {
+  typing: { about: 'Tell a peer you are (or stopped) typing; rate-limited per user.', payload: 'TypingDto' },
+  'presence.watch': {
+    about: `Follow the presence of up to ${MAX_WATCHED_USERS} users (replaces the previous list); rate-limited per user.`,
+    payload: 'PresenceWatchDto',
+  },
+};
+
+/** What each socket carries from its handshake. */
+export interface SocketData {
+  userId: number;
+  sessionId: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -1,0 +1,76 @@
+/*
+ * The Socket.IO server: WebSocket transport only (long-polling would need
+ * sticky sessions across workers and instances), small frames, the Origin
+ * check, and the bus between processes, chosen at boot:
+ *   REDIS_URL set          → Redis streams (survives a Redis blip; Pub/Sub would drop packets)
+ *   WEB_CONCURRENCY > 1    → node:cluster IPC through the primary (workers.ts calls setupPrimary)
+ *   otherwise              → Socket.IO's in-memory adapter
+ */
+import type { INestApplicationContext } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
+import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import type { IncomingMessage } from 'node:http';
+import cluster from 'node:cluster';
+import type { Server, ServerOptions } from 'socket.io';
+import type { Redis } from 'ioredis';
+import type { Environment } from '../config/environment.js';
+import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
+
+/** Client frames are small JSON objects (a 200-id watch list is ~2 KiB). */
+const MAX_FRAME_BYTES = 16 * 1024;
+
+/**
+ * Browsers send Origin, and WebSocket is not subject to CORS: a page on any
+ * site could open a socket with the user's token. Same rule as HTTP: only the
+ * CORS_ORIGINS (or the API's own origin); clients that send no Origin (apps,
+ * servers) are not browsers and pass.
+ */
+export function originAllowed(request: IncomingMessage, allowedOrigins: string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowedOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export class RealtimeIoAdapter extends IoAdapter {
+  private readonly config: ConfigService<Environment, true>;
+  private readonly redis: OptionalRedis;
+  private publisher?: Redis;
+
+  constructor(app: INestApplicationContext) {
+    super(app);
+    this.config = app.get<ConfigService<Environment, true>>(ConfigService);
+    this.redis = app.get<OptionalRedis>(REDIS_CLIENT);
+  }
+
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
+    const allowedOrigins = (this.config.get('CORS_ORIGINS', { infer: true }) ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    const server = super.createIOServer(port, {
+      ...options,
+      transports: ['websocket'],
+      maxHttpBufferSize: MAX_FRAME_BYTES,
+      allowRequest: (request, callback) => callback(null, originAllowed(request, allowedOrigins)),
+    } as ServerOptions);
+    if (this.redis) {
+      // A connection of its own, with the offline queue the shared client lacks: the adapter's reader loops on
+      // XREAD, which would otherwise fail at once and spin the event loop for as long as Redis is down.
+      this.publisher = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+      server.adapter(createRedisStreamsAdapter(this.publisher));
+    } else if (cluster.isWorker) server.adapter(createClusterAdapter());
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    this.publisher?.disconnect();
+  }
+}

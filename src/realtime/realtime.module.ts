@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { Presence } from './presence.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { RealtimeRelay } from './realtime.relay.js';
+
+/* Top level: listens to the features' events and owns every socket; no feature imports it. */
+@Module({
+  imports: [AuthModule, UsersModule],
+  providers: [RealtimeGateway, RealtimeRelay, Presence],
+})
+export class RealtimeModule {}

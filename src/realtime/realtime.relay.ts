@@ -1,0 +1,62 @@
+/*
+ * Domain events (published by features after their write committed) become
+ * socket events. Every emit goes through the adapter, so it reaches the
+ * room's sockets on every worker and instance.
+ */
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { SessionRevoked, UserSessionsRevoked } from '../auth/session.events.js';
+import type { ChatRead } from '../chats/chat.events.js';
+import { EventBus } from '../events/event-bus.js';
+import type { BroadcastSent, MessageSent } from '../messages/message.events.js';
+import { SERVER_EVENTS } from './events.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { sessionRoom, userRoom } from './rooms.js';
+
+const PREVIEW_LENGTH = 140;
+
+@Injectable()
+export class RealtimeRelay implements OnModuleInit {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly gateway: RealtimeGateway,
+  ) {}
+
+  onModuleInit(): void {
+    // A REST send cannot name the socket it came from, so the sender's every socket gets its own message too.
+    this.bus.on('message.sent', ({ message }: MessageSent) => {
+      this.server
+        .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
+        .emit(SERVER_EVENTS.MESSAGE_NEW, message);
+    });
+    this.bus.on('chat.read', ({ readerId, senderId, upToId, readAt }: ChatRead) => {
+      this.server.to([userRoom(senderId), userRoom(readerId)]).emit(SERVER_EVENTS.MESSAGE_READ, {
+        reader_id: readerId,
+        sender_id: senderId,
+        up_to_id: upToId,
+        read_at: readAt,
+      });
+    });
+    // One emit to everyone but the sender, however many recipients: never one per user.
+    this.bus.on('broadcast.sent', ({ senderId, text, created }: BroadcastSent) => {
+      this.server.except(userRoom(senderId)).emit(SERVER_EVENTS.BROADCAST_NEW, {
+        sender_id: senderId,
+        preview: [...text].slice(0, PREVIEW_LENGTH).join(''),
+        created,
+      });
+    });
+    this.bus.on('session.revoked', ({ sessionId, reason }: SessionRevoked) => {
+      const room = sessionRoom(sessionId);
+      this.server.to(room).emit(SERVER_EVENTS.SESSION_REVOKED, { reason });
+      this.server.in(room).disconnectSockets(true);
+    });
+    this.bus.on('user.sessions.revoked', ({ userId, exceptSessionId, reason }: UserSessionsRevoked) => {
+      const kept = exceptSessionId ? [sessionRoom(exceptSessionId)] : [];
+      this.server.to(userRoom(userId)).except(kept).emit(SERVER_EVENTS.SESSION_REVOKED, { reason });
+      this.server.in(userRoom(userId)).except(kept).disconnectSockets(true);
+    });
+  }
+
+  private get server() {
+    return this.gateway.server;
+  }
+}

@@ -1,0 +1,162 @@
+/*
+ * The built service as an operator runs it (dist/src/main.js in its own
+ * process): JSON logs with request ids and no secrets, metrics of two workers
+ * in one scrape on their own port, readiness that fails while draining and
+ * while migrations are left to a separate job.
+ */
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/data-source-options.js';
+import { findFreePort } from '../../src/database/embedded-postgres.js';
+import { startServiceProcess, waitFor } from '../faults/service-process.js';
+import { connectSocket } from '../realtime/sockets.js';
+import { signup } from '../support/process-api.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+
+/** A GET on a connection of its own, so node:cluster hands successive requests to different workers. */
+function getOnNewConnection(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { agent: false, headers: { ...headers, connection: 'close' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('operations', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('log JSON lines with the request id and no secrets when stdout is not a terminal', async () => {
+    const service = await startServiceProcess(database.url, await findFreePort(), { ACCESS_LOG_LEVEL: 'log' });
+    try {
+      await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 200, 30_000);
+      await fetch(`${service.url}/current_user?token=leaked-query-secret`, { headers: { 'x-request-id': 'op-log-1' } });
+      await fetch(`${service.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer leaked-header-secret' },
+        body: JSON.stringify({ username: 'nobody', password: 'leaked-password-secret' }),
+      });
+      await waitFor(() => Promise.resolve(service.logs().includes('"route":"/login"')), 10_000);
+    } finally {
+      await service.terminate();
+    }
+    const lines = service
+      .logs()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.find((record) => record.route === '/current_user')).toMatchObject({
+      level: 'log',
+      context: 'HTTP',
+      method: 'GET',
+      status: 401,
+      request_id: 'op-log-1',
+      duration_ms: expect.any(Number),
+    });
+    expect(records.find((record) => record.route === '/login')).toMatchObject({
+      status: 401,
+      request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(service.logs()).not.toMatch(/leaked-(query|header|password)-secret/);
+  }, 60_000);
+
+  it('serve the metrics of two workers in one scrape, on METRICS_PORT only', async () => {
+    const metricsPort = await findFreePort();
+    const service = await startServiceProcess(database.url, await findFreePort(), {
+      WEB_CONCURRENCY: '2',
+      METRICS_PORT: String(metricsPort),
+    });
+    try {
+      await waitFor(() => Promise.resolve(occurrences(service.logs(), 'Connected;') >= 2), 30_000);
+      const requests = 20;
+      for (let i = 0; i < requests; i++)
+        expect((await getOnNewConnection(`${service.url}/health/live`)).status).toBe(200);
+      // An unknown token of the right form: the token lookup, a prepared statement, runs and finds nothing.
+      await getOnNewConnection(`${service.url}/current_user`, { authorization: `Bearer ${'w'.repeat(43)}` });
+      const socket = await connectSocket(service.url, (await signup(service.url)).token);
+
+      const scrape = await getOnNewConnection(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(scrape.body.match(/^parley_process_info\{pid="\d+"\} 1$/gm)).toHaveLength(2);
+      expect(scrape.body).toContain(
+        `http_request_duration_seconds_count{method="GET",route="/health/live",status="200"} ${requests}`,
+      );
+      expect(scrape.body).toMatch(/^db_statement_duration_seconds_count\{statement="[a-z_]+"\} \d+$/m);
+      expect(scrape.body).toMatch(/^db_pool_connections_in_use \d+$/m);
+      expect(scrape.body).toMatch(/^db_pool_waiting_requests \d+$/m);
+      expect(scrape.body).toMatch(/^process_cpu_user_seconds_total /m);
+      expect(scrape.body).toContain('# TYPE rate_limit_rejections_total counter');
+      expect(scrape.body).toMatch(/^realtime_sockets_connected 1$/m);
+      socket.close();
+      expect((await getOnNewConnection(`${service.url}/metrics`)).status).toBe(404);
+    } finally {
+      expect(await service.terminate()).toBe(0);
+    }
+  }, 90_000);
+
+  it('on SIGTERM fail readiness first, keep answering for SHUTDOWN_DELAY_MS, then exit 0', async () => {
+    const service = await startServiceProcess(database.url, await findFreePort(), { SHUTDOWN_DELAY_MS: '5000' });
+    await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 200, 30_000);
+    const exited = service.terminate();
+    await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 503, 4_000);
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(await ready.json()).toMatchObject({ statusCode: 503, message: 'Not ready: shutting down' });
+    expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('with MIGRATIONS_RUN=false leave migrations alone and report them pending until applied', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    const service = await startServiceProcess(empty.url, await findFreePort(), { MIGRATIONS_RUN: 'false' });
+    try {
+      await waitFor(() => Promise.resolve(service.logs().includes('MIGRATIONS_RUN=false')), 30_000);
+      const pending = await fetch(`${service.url}/health/ready`);
+      expect(pending.status).toBe(503);
+      expect(await pending.json()).toMatchObject({ message: 'Not ready: migrations pending' });
+      expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+
+      const migrator = new DataSource(dataSourceOptions(empty.url, 1));
+      await migrator.initialize();
+      await migrator.runMigrations({ transaction: 'each' });
+      await migrator.destroy();
+      const ready = await fetch(`${service.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'up', migrations: 'applied' } });
+    } finally {
+      await service.terminate();
+      await empty.drop();
+    }
+  }, 60_000);
+
+  it('refuse a bad setting with one line and exit 1', async () => {
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      env: { ...process.env, DATABASE_URL: database.url, TRUST_PROXY: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain('TRUST_PROXY must be a hop count');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,189 @@
+/*
+ * Catching up without loss: `GET /chat/{id}?after=` never skips a committed
+ * message, and `GET /sync` returns every chat whose change committed after the
+ * cursor was issued, including changes of transactions that committed out of
+ * id order. The live client's reconnect relies on both (README, Live updates).
+ */
+import pg from 'pg';
+import { SYNC_LIMIT } from '../src/chats/chats.service.js';
+import { SEND } from '../src/messages/message.queries.js';
+import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface SyncChat {
+  user_id: number;
+  unread_count: number;
+  peer_read_up_to: number;
+  last_message: MessageBody;
+}
+interface SyncPage {
+  chats: SyncChat[];
+  next_cursor: string;
+  reset: boolean;
+}
+
+describe('catching up', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const sync = async (user: TestUser, since?: string): Promise<SyncPage> => {
+    const response = await testApp
+      .api()
+      .get('/sync')
+      .query(since === undefined ? {} : { since })
+      .set(bearer(user))
+      .expect(200);
+    return response.body as SyncPage;
+  };
+
+  describe('GET /chat/{id}?after=', () => {
+    it('never skips a message while both people send at once (a poller sees every one)', async () => {
+      const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+      const SENDERS = 8;
+      const EACH = 60;
+      let sending = true;
+      const seen = new Set<number>();
+      const poll = async () => {
+        let after = 0;
+        while (sending) {
+          const response = await testApp
+            .api()
+            .get(`/chat/${bob.id}`)
+            .query({ after, limit: 200 })
+            .set(bearer(alice))
+            .expect(200);
+          for (const message of response.body.messages as MessageBody[]) {
+            seen.add(message.id);
+            after = Math.max(after, message.id);
+          }
+        }
+        return after;
+      };
+      const poller = poll();
+      const sent: number[] = [];
+      await Promise.all(
+        Array.from({ length: SENDERS }, async (_, sender) => {
+          for (let i = 0; i < EACH; i++) {
+            const [from, to] = sender % 2 === 0 ? [alice, bob] : [bob, alice];
+            sent.push((await sendMessage(testApp, from, to, `race ${sender}.${i}`)).id);
+          }
+        }),
+      );
+      sending = false;
+      const lastSeenBeforeStop = await poller;
+      // Everything at or below the poller's last cursor must have been seen on the way there.
+      const missed = sent.filter((id) => id <= lastSeenBeforeStop && !seen.has(id));
+      expect({ sent: sent.length, missed }).toEqual({ sent: SENDERS * EACH, missed: [] });
+    });
+  });
+
+  describe('GET /sync', () => {
+    it('starts with a cursor and reset, without listing chats', async () => {
+      const alice = await signupUser(testApp);
+      const page = await sync(alice);
+      expect(page).toEqual({ chats: [], next_cursor: expect.any(String), reset: true });
+    });
+
+    it('lists a chat once a message is sent or received, in its GET /chat shape', async () => {
+      const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+      const [aliceCursor, bobCursor] = [(await sync(alice)).next_cursor, (await sync(bob)).next_cursor];
+      const message = await sendMessage(testApp, alice, bob, 'hello, bob');
+
+      const forBob = await sync(bob, bobCursor);
+      expect(forBob.reset).toBe(false);
+      expect(forBob.chats).toEqual([
+        {
+          user_id: alice.id,
+          username: alice.username,
+          unread_count: 1,
+          peer_read_up_to: 0,
+          last_message: message,
+        },
+      ]);
+      const forAlice = await sync(alice, aliceCursor);
+      expect(forAlice.chats.map((chat) => [chat.user_id, chat.unread_count])).toEqual([[bob.id, 0]]);
+    });
+
+    it('tells the sender how far the reader read, and the reader that the count fell', async () => {
+      const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+      const first = await sendMessage(testApp, alice, bob, 'one');
+      await sendMessage(testApp, alice, bob, 'two');
+      const [aliceCursor, bobCursor] = [(await sync(alice)).next_cursor, (await sync(bob)).next_cursor];
+
+      await testApp.api().post(`/read/${alice.id}`).set(bearer(bob)).send({ up_to_id: first.id }).expect(200);
+
+      const forAlice = await sync(alice, aliceCursor);
+      expect(forAlice.chats.map((chat) => [chat.user_id, chat.peer_read_up_to])).toEqual([[bob.id, first.id]]);
+      const forBob = await sync(bob, bobCursor);
+      expect(forBob.chats.map((chat) => [chat.user_id, chat.unread_count])).toEqual([[alice.id, 1]]);
+    });
+
+    it('goes on from each answer: a later change comes under the next cursor', async () => {
+      const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      await sendMessage(testApp, alice, bob);
+      const first = await sync(alice, (await sync(alice)).next_cursor);
+      await sendMessage(testApp, carol, alice, 'later');
+      const second = await sync(alice, first.next_cursor);
+      // A chat may repeat (its writer may have committed above the horizon the first answer saw),
+      // but the later change is always there.
+      expect(second.chats.map((chat) => [chat.user_id, chat.last_message.message])).toContainEqual([carol.id, 'later']);
+      expect(second.chats.every((chat) => [bob.id, carol.id].includes(chat.user_id))).toBe(true);
+    });
+
+    it('returns a change whose transaction committed after a later one was seen', async () => {
+      const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      const cursor = (await sync(alice)).next_cursor;
+      // A slow send from bob, on its own connection: its id and transaction id are drawn, then it waits.
+      const slow = new pg.Client({ connectionString: testApp.database.url });
+      await slow.connect();
+      try {
+        await slow.query('BEGIN');
+        const { rows } = await slow.query<{ id: string }>(SEND.text, [bob.id, alice.id, 'slow one', null]);
+        // Meanwhile carol's message commits, with a later id and transaction id.
+        const quick = await sendMessage(testApp, carol, alice, 'quick one');
+        expect(quick.id).toBeGreaterThan(Number(rows[0].id));
+
+        const beforeCommit = await sync(alice, cursor);
+        expect(beforeCommit.chats.map((chat) => chat.user_id)).toEqual([carol.id]);
+
+        await slow.query('COMMIT');
+        const afterCommit = await sync(alice, beforeCommit.next_cursor);
+        expect(afterCommit.chats.map((chat) => [chat.user_id, chat.last_message.message])).toContainEqual([
+          bob.id,
+          'slow one',
+        ]);
+      } finally {
+        await slow.end();
+      }
+    });
+
+    it('asks for a reload when more chats changed than it lists', async () => {
+      const alice = await signupUser(testApp);
+      const cursor = (await sync(alice)).next_cursor;
+      await testApp.query(
+        `INSERT INTO users (username, email, password_hash)
+         SELECT 'many_' || i || '_' || $2, 'many_' || i || '_' || $2 || '@example.com', 'x' FROM generate_series(1, $1) i`,
+        [SYNC_LIMIT + 1, alice.id],
+      );
+      await testApp.api().post('/send_to_all').set(bearer(alice)).send({ message: 'hello, all' }).expect(201);
+      const page = await sync(alice, cursor);
+      expect({ reset: page.reset, chats: page.chats.length }).toEqual({ reset: true, chats: 0 });
+    });
+
+    it.each([
+      ['garbage', 'not-a-cursor'],
+      ['a GET /chat cursor', Buffer.from('v1:5').toString('base64url')],
+    ])('refuses %s as since with 400', async (_label, since) => {
+      const alice = await signupUser(testApp);
+      const response = await testApp.api().get('/sync').query({ since }).set(bearer(alice)).expect(400);
+      expect(response.body.message).toMatch(/cursor/);
+    });
+  });
+});
