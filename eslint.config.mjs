@@ -1,6 +1,7 @@
 // The NestJS starter's lint setup, with floating promises as errors.
 import eslint from '@eslint/js';
 import eslintPluginPrettierRecommended from 'eslint-plugin-prettier/recommended';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -9,8 +10,9 @@ export default tseslint.config(
     // The SDK's generated/ is the generator's code, checked against openapi.json instead; consumer/ compiles
     // against the built package (npm run sdk), which lint runs before.
     ignores: [
-      'dist/',
+      '**/dist/',
       'dist-bench/',
+      'test-output/',
       '.dependency-cruiser.cjs',
       'coverage/',
       '.data/',
@@ -31,6 +33,12 @@ export default tseslint.config(
       sourceType: 'module',
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+  },
+  {
+    // The reference web client runs in the browser, with React's rules of hooks.
+    files: ['examples/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
   },
   {
     rules: {

@@ -18,7 +18,13 @@ export default {
   // Jest reads testTimeout from the root config only: inside a project it was ignored, and e2e hooks got 5 s.
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    // The reference web client's state functions are plain TypeScript, tested beside them like the server's.
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/src', '<rootDir>/examples/web/src'],
+      testMatch: ['**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

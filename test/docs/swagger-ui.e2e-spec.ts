@@ -3,12 +3,11 @@
  * localhost and loopback literals as secure, so this is where a CSP upgrade-insecure-requests blanks /docs.
  * Debian's Chromium is required (.ci/run installs it): a missing browser fails this test, it never skips.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOST = 'parley.test';
 
 describe('Swagger UI at /docs', () => {
@@ -17,26 +16,10 @@ describe('Swagger UI at /docs', () => {
   let port: number;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    }
     testApp = await createTestApp();
     await testApp.app.listen(0, '127.0.0.1');
     port = (testApp.app.getHttpServer().address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
   });
 
   afterAll(async () => {

@@ -1,0 +1,347 @@
+/*
+ * One signed-in user's connection to Parley: the REST client, the live
+ * socket, and the catch-up that makes the two lose nothing together
+ * (docs/realtime.md, "The client's algorithm"). React reads its state through
+ * useSyncExternalStore; nothing in here knows about components.
+ */
+import {
+  type ChatDto,
+  type Client,
+  connectLive,
+  createClient,
+  type CurrentUserDto,
+  getChatHistory,
+  listChats,
+  listUsers,
+  type LiveSocket,
+  logout,
+  markChatRead,
+  sendMessage,
+  syncChats,
+  type UserSummaryDto,
+} from '@parley/client';
+import {
+  type ChatState,
+  chatsChanged,
+  chatsLoaded,
+  connectionChanged,
+  hasChat,
+  historyLoaded,
+  initialChatState,
+  messageReceived,
+  messagesRead,
+  peerOf,
+  sendConfirmed,
+  sendFailed,
+  sendStarted,
+  typingChanged,
+} from './chat-state';
+
+/** While the user keeps typing, say so again this often (the server rate-limits typing per user). */
+const TYPING_RENEW_MS = 3_000;
+/** Say "stopped typing" after this long without a keystroke. */
+const TYPING_IDLE_MS = 4_000;
+/** A peer's indicator lapses if neither a renewal nor a stop comes (a lost event, a closed tab). */
+const TYPING_SHOWN_MS = 8_000;
+/** /sync also runs on a timer: it catches an event lost when a server died between commit and emit. */
+const SYNC_EVERY_MS = 3 * 60_000;
+const SEND_ATTEMPTS = 3;
+
+export type SignedOutReason = 'logout' | 'logout_all' | 'password_changed' | 'expired';
+
+/** An idempotency key made once per message. `crypto.randomUUID` exists only on https or localhost pages. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ParleySession {
+  private state: ChatState = initialChatState;
+  private readonly listeners = new Set<() => void>();
+  private readonly api: Client;
+  private readonly socket: LiveSocket;
+  /** The last /sync's `next_cursor`, stored only once its answer is applied. */
+  private syncCursor: string | null = null;
+  private catchingUp: Promise<void> | null = null;
+  private catchUpAgain = false;
+  private readonly markingRead = new Set<number>();
+  private readonly typingSentAt = new Map<number, number>();
+  private readonly typingIdle = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly teardown: (() => void)[] = [];
+
+  constructor(
+    readonly me: CurrentUserDto,
+    token: string,
+    private readonly onSignedOut: (reason: SignedOutReason) => void,
+  ) {
+    const baseUrl = window.location.origin;
+    this.api = createClient({ baseUrl, auth: token });
+    this.socket = connectLive(baseUrl, token, { autoConnect: false });
+  }
+
+  // --- the store React subscribes to ---
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getState = (): ChatState => this.state;
+
+  private update(change: (state: ChatState) => ChatState): void {
+    const next = change(this.state);
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  // --- lifecycle ---
+
+  start(): void {
+    const { socket } = this;
+    // Step 1: the socket first, so nothing from now on goes unannounced; every (re)connect then catches up.
+    socket.on('connect', () => {
+      this.update((state) => connectionChanged(state, 'live'));
+      this.catchUp();
+    });
+    socket.on('disconnect', () => {
+      this.update((state) => connectionChanged(state, navigator.onLine ? 'connecting' : 'offline'));
+    });
+    socket.on('connect_error', (error) => {
+      if ((error as { data?: { statusCode?: number } }).data?.statusCode === 401) this.onSignedOut('expired');
+    });
+    socket.on('message.new', (message) => {
+      const peerId = peerOf(message, this.me.id);
+      if (message.sender_id === peerId) this.update((state) => typingChanged(state, peerId, false, 0));
+      if (!hasChat(this.state, peerId)) this.catchUp();
+      this.update((state) => messageReceived(state, message, this.me.id));
+    });
+    socket.on('message.read', (receipt) => this.update((state) => messagesRead(state, receipt, this.me.id)));
+    // A broadcast names no message id: /sync brings the chat it landed in.
+    socket.on('broadcast.new', () => this.catchUp());
+    socket.on('typing', ({ user_id: peerId, typing }) => {
+      this.update((state) => typingChanged(state, peerId, typing, Date.now() + TYPING_SHOWN_MS));
+      if (typing) setTimeout(() => this.expireTyping(peerId), TYPING_SHOWN_MS);
+    });
+    socket.on('session.revoked', ({ reason }) => this.onSignedOut(reason));
+    socket.on('session.expired', () => this.onSignedOut('expired'));
+
+    // The browser knows before the socket does: go offline at once, reconnect (and catch up) when back.
+    this.listen(window, 'offline', () => {
+      socket.disconnect();
+      this.update((state) => connectionChanged(state, 'offline'));
+    });
+    this.listen(window, 'online', () => socket.connect());
+    this.listen(window, 'focus', () => this.catchUp());
+    const timer = setInterval(() => this.catchUp(), SYNC_EVERY_MS);
+    this.teardown.push(() => clearInterval(timer));
+
+    if (navigator.onLine) socket.connect();
+    else this.update((state) => connectionChanged(state, 'offline'));
+  }
+
+  /** Undoes start(); React's StrictMode calls the pair twice in development, so both can run again. */
+  stop(): void {
+    for (const undo of this.teardown.splice(0)) undo();
+    for (const timer of this.typingIdle.values()) clearTimeout(timer);
+    this.typingIdle.clear();
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  /** Ends this session on the server; its sockets then get `session.revoked` and close. */
+  async logOut(): Promise<void> {
+    await logout({ client: this.api }).catch(() => undefined);
+    this.onSignedOut('logout');
+  }
+
+  /** Everyone online now except me: whom a new chat can start with. */
+  async listActiveUsers(): Promise<UserSummaryDto[]> {
+    const { data: page } = await listUsers({
+      client: this.api,
+      query: { type: 'active', limit: 200 },
+      throwOnError: true,
+    });
+    return page.users.filter((user) => user.id !== this.me.id);
+  }
+
+  private listen(target: Window, event: string, handler: () => void): void {
+    target.addEventListener(event, handler);
+    this.teardown.push(() => target.removeEventListener(event, handler));
+  }
+
+  // --- catching up: steps 2 to 4 ---
+
+  /** Runs /sync now, or once more after the run in progress, so two never overlap. */
+  catchUp(): void {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = (async () => {
+      do {
+        this.catchUpAgain = false;
+        await this.syncOnce();
+      } while (this.catchUpAgain);
+    })()
+      // A failed catch-up is retried by the next reconnect, focus or timer; the state stays as it was.
+      .catch((error: unknown) => console.warn('catch-up failed', error))
+      .finally(() => {
+        this.catchingUp = null;
+      });
+  }
+
+  private async syncOnce(): Promise<void> {
+    const { data: sync } = await syncChats({
+      client: this.api,
+      query: this.syncCursor === null ? undefined : { since: this.syncCursor },
+      throwOnError: true,
+    });
+    let changedPeers: number[];
+    if (sync.reset) {
+      const chats = await this.listAllChats();
+      this.update((state) => chatsLoaded(state, chats));
+      changedPeers = Object.keys(this.state.conversations).map(Number);
+    } else {
+      this.update((state) => chatsChanged(state, sync.chats));
+      changedPeers = sync.chats.map((chat) => chat.user_id);
+    }
+    // Messages come from REST only, from each held conversation's mark: `after=` is gap-free by design.
+    for (const peerId of changedPeers) {
+      if (this.state.conversations[peerId]) await this.loadNewer(peerId);
+    }
+    this.syncCursor = sync.next_cursor;
+  }
+
+  private async listAllChats(): Promise<ChatDto[]> {
+    const chats: ChatDto[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data: page } = await listChats({ client: this.api, query: { limit: 200, cursor }, throwOnError: true });
+      chats.push(...page.chats);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return chats;
+  }
+
+  // --- history ---
+
+  /** Loads the latest page of a conversation the first time it is opened. */
+  async openConversation(peerId: number): Promise<void> {
+    if (this.state.conversations[peerId]) return;
+    const { data: page } = await getChatHistory({ client: this.api, path: { user_id: peerId }, throwOnError: true });
+    this.update((state) => historyLoaded(state, peerId, 'latest', page));
+  }
+
+  async loadOlder(peerId: number): Promise<void> {
+    const before = this.state.conversations[peerId]?.olderCursor;
+    if (before === null || before === undefined) return;
+    const { data: page } = await getChatHistory({
+      client: this.api,
+      path: { user_id: peerId },
+      query: { before },
+      throwOnError: true,
+    });
+    this.update((state) => historyLoaded(state, peerId, 'older', page));
+  }
+
+  private async loadNewer(peerId: number): Promise<void> {
+    for (;;) {
+      const after = this.state.conversations[peerId]?.restMark ?? 0;
+      const { data: page } = await getChatHistory({
+        client: this.api,
+        path: { user_id: peerId },
+        query: { after },
+        throwOnError: true,
+      });
+      this.update((state) => historyLoaded(state, peerId, 'newer', page));
+      if (page.next_cursor === null) return;
+    }
+  }
+
+  // --- writes: REST, never the socket ---
+
+  /** Marks the conversation read up to now; the server's `message.read` then reaches my other tabs too. */
+  async markRead(peerId: number): Promise<void> {
+    const chat = this.state.chats.find((candidate) => candidate.user_id === peerId);
+    if (!chat || chat.unread_count === 0 || this.markingRead.has(peerId)) return;
+    this.markingRead.add(peerId);
+    try {
+      await markChatRead({ client: this.api, path: { user_id: peerId }, throwOnError: true });
+      const receipt = { reader_id: this.me.id, sender_id: peerId, up_to_id: chat.last_message.id };
+      this.update((state) => messagesRead(state, { ...receipt, read_at: new Date().toISOString() }, this.me.id));
+    } finally {
+      this.markingRead.delete(peerId);
+    }
+  }
+
+  send(peerId: number, message: string): Promise<void> {
+    return this.deliver(peerId, message, newIdempotencyKey());
+  }
+
+  /** Sends a failed message again under its first key: the server stores it at most once. */
+  retry(peerId: number, idempotencyKey: string): Promise<void> {
+    const pending = this.state.conversations[peerId]?.pending.find((entry) => entry.idempotencyKey === idempotencyKey);
+    return pending ? this.deliver(peerId, pending.message, idempotencyKey) : Promise.resolve();
+  }
+
+  private async deliver(peerId: number, message: string, idempotencyKey: string): Promise<void> {
+    this.stopTyping(peerId);
+    this.update((state) => sendStarted(state, peerId, { idempotencyKey, message, status: 'sending' }));
+    for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
+      try {
+        const { data, response } = await sendMessage({
+          client: this.api,
+          headers: { 'Idempotency-Key': idempotencyKey },
+          body: { user_id: peerId, message },
+        });
+        if (data) {
+          this.update((state) => sendConfirmed(state, idempotencyKey, data, this.me.id));
+          if (!hasChat(this.state, peerId)) this.catchUp();
+          return;
+        }
+        // A 4xx other than 429 will not change on a retry.
+        if (response.status < 500 && response.status !== 429) break;
+      } catch {
+        // The network failed: the message may or may not be stored, and the same key makes retrying safe.
+      }
+      if (attempt < SEND_ATTEMPTS) await delay(500 * 2 ** attempt);
+    }
+    this.update((state) => sendFailed(state, peerId, idempotencyKey));
+  }
+
+  // --- typing ---
+
+  /** Called on every keystroke in the composer; says "typing" at most every few seconds. */
+  typing(peerId: number): void {
+    const now = Date.now();
+    if (now - (this.typingSentAt.get(peerId) ?? 0) > TYPING_RENEW_MS) {
+      this.typingSentAt.set(peerId, now);
+      this.emitTyping(peerId, true);
+    }
+    clearTimeout(this.typingIdle.get(peerId));
+    this.typingIdle.set(
+      peerId,
+      setTimeout(() => this.stopTyping(peerId), TYPING_IDLE_MS),
+    );
+  }
+
+  private stopTyping(peerId: number): void {
+    clearTimeout(this.typingIdle.get(peerId));
+    this.typingIdle.delete(peerId);
+    if (this.typingSentAt.delete(peerId)) this.emitTyping(peerId, false);
+  }
+
+  /** Volatile: typing that could not be sent now is stale by the time the socket is back. */
+  private emitTyping(peerId: number, typing: boolean): void {
+    this.socket.volatile.emit('typing', { user_id: peerId, typing }, () => undefined);
+  }
+
+  private expireTyping(peerId: number): void {
+    this.update((state) =>
+      (state.typingUntil[peerId] ?? Infinity) <= Date.now() ? typingChanged(state, peerId, false, 0) : state,
+    );
+  }
+}

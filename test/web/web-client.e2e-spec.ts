@@ -1,0 +1,175 @@
+/*
+ * The reference web client (examples/web) in a real browser, against the real
+ * app: two people in two browser contexts chat live, see receipts and typing,
+ * and one of them goes offline and catches up through /sync on reconnect.
+ * Each step's screenshot is kept in test-output/web-client/.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
+import { sendMessage, signupUser } from '../support/factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-client/', import.meta.url));
+const PASSWORD = 'correct horse battery';
+const UI_WAIT_MS = 15_000;
+
+describe('reference web client (examples/web) in Chromium', () => {
+  let testApp: TestApp;
+  let web: WebDevServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Uncaught errors in any page: a test that saw one fails, whatever else it checked. */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    testApp = await createTestApp();
+    await testApp.app.listen(0, '127.0.0.1');
+    const { port } = testApp.app.getHttpServer().address() as AddressInfo;
+    web = await startWebDevServer(`http://127.0.0.1:${port}`);
+    browser = await launchChromium();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await testApp?.close();
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  const openPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(web.url);
+    return { context, page };
+  };
+
+  const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
+  const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+  const connection = (page: Page) => page.getByRole('status', { name: 'connection' });
+  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+  const message = (page: Page, text: string) =>
+    messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
+  const chatWith = (page: Page, username: string) =>
+    page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: new RegExp(username) });
+
+  const signUp = async (page: Page, username: string) => {
+    await page.getByRole('button', { name: 'New here? Sign up' }).click();
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Email').fill(`${username}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+    await shown(connection(page).filter({ hasText: 'Live' }));
+  };
+
+  const send = async (page: Page, text: string) => {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await shown(message(page, text).getByText('Sent'));
+  };
+
+  it('delivers a message live, returns the read receipt and typing, and catches up after going offline', async () => {
+    const alice = await openPage();
+    const bob = await openPage();
+    await signUp(alice.page, 'alice_web');
+    await signUp(bob.page, 'bob_web');
+    await screenshot(alice.page, '01-alice-signed-up');
+    const bobSyncs: string[] = [];
+    bob.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/sync') bobSyncs.push(request.url());
+    });
+
+    // Alice starts a chat with Bob from the people online, and writes.
+    await alice.page.getByRole('button', { name: 'Start a chat' }).click();
+    await alice.page.getByRole('list', { name: 'Online now' }).getByRole('button', { name: 'bob_web' }).click();
+    await send(alice.page, 'Hello, bob');
+
+    // Bob's chat list shows it live, unread.
+    await shown(chatWith(bob.page, 'alice_web').getByLabel('1 unread'));
+    await screenshot(bob.page, '02-bob-live-message-unread');
+
+    // Bob opens the chat: it is marked read, and Alice sees the receipt.
+    await chatWith(bob.page, 'alice_web').click();
+    await shown(message(bob.page, 'Hello, bob'));
+    await shown(message(alice.page, 'Hello, bob').getByText('Read'));
+    expect(
+      await chatWith(bob.page, 'alice_web')
+        .getByLabel(/unread/)
+        .count(),
+    ).toBe(0);
+    await screenshot(alice.page, '03-alice-read-receipt');
+
+    // Bob types: Alice sees it; Bob sends: the indicator gives way to the message.
+    await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('Hi al');
+    await shown(alice.page.getByText('bob_web is typing…'));
+    await screenshot(alice.page, '04-alice-sees-typing');
+    await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('ice');
+    await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await shown(message(alice.page, 'Hi alice'));
+    await alice.page.getByText('bob_web is typing…').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
+
+    // Bob goes offline; Alice writes twice, and both are stored.
+    await bob.context.setOffline(true);
+    await shown(connection(bob.page).filter({ hasText: 'Offline' }));
+    await send(alice.page, 'While you were away (1)');
+    await send(alice.page, 'While you were away (2)');
+    // Time enough for a live delivery, had the socket still been open; nothing may arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await messages(bob.page).filter({ hasText: 'While you were away' }).count()).toBe(0);
+    await screenshot(bob.page, '05-bob-offline');
+
+    // Bob is back: the socket reconnects, /sync from his cursor brings the chat, and `after=` the messages.
+    const syncsBefore = bobSyncs.length;
+    await bob.context.setOffline(false);
+    await shown(connection(bob.page).filter({ hasText: 'Live' }));
+    await shown(message(bob.page, 'While you were away (2)'));
+    expect(await messages(bob.page).filter({ hasText: 'While you were away' }).allTextContents()).toEqual([
+      'While you were away (1)',
+      'While you were away (2)',
+    ]);
+    expect(bobSyncs.slice(syncsBefore).some((url) => new URL(url).searchParams.has('since'))).toBe(true);
+    // The open chat is read again, and Alice's receipts follow.
+    await shown(message(alice.page, 'While you were away (2)').getByText('Read'));
+    await screenshot(bob.page, '06-bob-caught-up');
+    await screenshot(alice.page, '07-alice-read-after-catch-up');
+  }, 120_000);
+
+  it('logs in, shows the unread count, and pages back through history', async () => {
+    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
+    for (let i = 1; i <= 120; i++) await sendMessage(testApp, carol, dave, `message ${i}`);
+    const { page } = await openPage();
+
+    await page.getByLabel('Username').fill(dave.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await shown(page.getByRole('alert'));
+    await page.getByLabel('Password').fill(dave.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await shown(chatWith(page, carol.username).getByLabel('120 unread'));
+
+    await chatWith(page, carol.username).click();
+    await shown(message(page, 'message 120'));
+    expect(await messages(page).count()).toBe(50);
+    await shown(messages(page).first().filter({ hasText: 'message 71' }));
+    for (const expected of [100, 120]) {
+      await page.getByRole('button', { name: 'Load older messages' }).click();
+      await shown(message(page, `message ${121 - expected}`));
+      expect(await messages(page).count()).toBe(expected);
+    }
+    expect(await page.getByRole('button', { name: 'Load older messages' }).count()).toBe(0);
+    expect(await messages(page).first().textContent()).toBe('message 1');
+    await page.getByLabel(/unread/).waitFor({ state: 'detached', timeout: UI_WAIT_MS });
+    await screenshot(page, '08-history-paged-back');
+  }, 90_000);
+});
