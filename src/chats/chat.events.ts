@@ -6,6 +6,8 @@ export interface ChatRead {
   senderId: number;
   upToId: number;
   readAt: string;
+  /** The reader's socket that made the request (X-Socket-Id), which knows already. */
+  originSocketId?: string;
 }
 
 declare module '../events/domain-events.js' {

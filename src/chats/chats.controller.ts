@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from 
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/caller/auth-user.js';
 import { CurrentUser } from '../common/caller/current-user.decorator.js';
+import { ApiOriginSocket, OriginSocket } from '../common/caller/origin-socket.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { PageQueryDto } from '../common/page-query.dto.js';
 import { UserIdParamDto } from '../users/dto/user-id-param.dto.js';
@@ -53,11 +54,13 @@ export class ChatsController {
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
   // The body only narrows what is marked; without one, everything received from that user is.
   @ApiBody({ type: MarkReadDto, required: false })
+  @ApiOriginSocket()
   markChatRead(
     @CurrentUser() caller: AuthUser,
     @Param() params: UserIdParamDto,
     @Body() dto: MarkReadDto,
+    @OriginSocket() originSocketId: string | undefined,
   ): Promise<MarkReadResultDto> {
-    return this.chatsService.markChatRead(caller.id, params.user_id, dto.up_to_id);
+    return this.chatsService.markChatRead(caller.id, params.user_id, dto.up_to_id, originSocketId);
   }
 }

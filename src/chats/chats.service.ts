@@ -79,14 +79,23 @@ export class ChatsService {
     };
   }
 
-  /** Marks read what `readerId` received from `senderId`, up to `upToId` when given. */
-  async markChatRead(readerId: number, senderId: number, upToId?: number): Promise<MarkReadResultDto> {
+  /**
+   * Marks read what `readerId` received from `senderId`, up to `upToId` when given; the receipt's live
+   * announcement skips the reader's socket `originSocketId`.
+   */
+  async markChatRead(
+    readerId: number,
+    senderId: number,
+    upToId?: number,
+    originSocketId?: string,
+  ): Promise<MarkReadResultDto> {
     const [marked] = await this.statements.rows(MARK_READ, [readerId, senderId, upToId ?? String(MAX_BIGINT)]);
     if (marked.up_to_id === null || marked.read_at === null) {
       // Nothing was unread: a 404 if the sender does not exist, else nothing to announce.
       await this.usersService.assertExists(senderId);
     } else {
-      this.events.publish('chat.read', { readerId, senderId, upToId: Number(marked.up_to_id), readAt: marked.read_at });
+      const upToId = Number(marked.up_to_id);
+      this.events.publish('chat.read', { readerId, senderId, upToId, readAt: marked.read_at, originSocketId });
     }
     return { updated: marked.updated };
   }

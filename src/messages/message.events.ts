@@ -4,6 +4,8 @@ import type { MessageDto } from './dto/message.dto.js';
 /** A new message; never a replayed idempotent send. */
 export interface MessageSent {
   message: MessageDto;
+  /** The sender's socket that made the request (X-Socket-Id), which has the message already. */
+  originSocketId?: string;
 }
 
 /** One message to every other user, stored in one statement. */

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/caller/auth-user.js';
 import { CurrentUser } from '../common/caller/current-user.decorator.js';
+import { ApiOriginSocket, OriginSocket } from '../common/caller/origin-socket.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { responseHeaders } from '../common/response-headers.js';
 import { resolveClientKey } from './dto/client-key.js';
@@ -32,19 +33,19 @@ export class MessagesController {
     required: false,
     description: 'Makes the send safe to retry: a second send with the same key returns the first message',
   })
+  @ApiOriginSocket()
   async sendMessage(
     @CurrentUser() caller: AuthUser,
     @Body() dto: SendMessageDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @OriginSocket() originSocketId: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageDto> {
     const clientKey = resolveClientKey(idempotencyKey, dto.client_id);
-    const { message, replayed } = await this.messagesService.sendMessage(
-      caller.id,
-      dto.user_id,
-      dto.message,
+    const { message, replayed } = await this.messagesService.sendMessage(caller.id, dto.user_id, dto.message, {
       clientKey,
-    );
+      originSocketId,
+    });
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return message;
   }

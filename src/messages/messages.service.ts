@@ -7,6 +7,13 @@ import type { BroadcastResultDto } from './dto/broadcast-result.dto.js';
 import { toMessageDto } from './message.mapper.js';
 import { BROADCAST, FIND_BY_CLIENT_KEY, SEND } from './message.queries.js';
 
+export interface SendOptions {
+  /** The idempotency key: a second send with it returns the first message. */
+  clientKey?: string;
+  /** The sender's socket that made the request: the live announcement skips it. */
+  originSocketId?: string;
+}
+
 export interface SentMessage {
   message: MessageDto;
   replayed: boolean;
@@ -23,7 +30,12 @@ export class MessagesService {
    * Stores a message, or with a client key already used by this sender,
    * returns the message stored the first time (`replayed`).
    */
-  async sendMessage(senderId: number, recipientId: number, text: string, clientKey?: string): Promise<SentMessage> {
+  async sendMessage(
+    senderId: number,
+    recipientId: number,
+    text: string,
+    { clientKey, originSocketId }: SendOptions = {},
+  ): Promise<SentMessage> {
     if (senderId === recipientId) {
       throw new BadRequestException('You cannot send a message to yourself');
     }
@@ -34,7 +46,7 @@ export class MessagesService {
       if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
       const message = toMessageDto(row);
       // Announced once: a replay returns what was announced the first time.
-      if (!row.replayed) this.events.publish('message.sent', { message });
+      if (!row.replayed) this.events.publish('message.sent', { message, originSocketId });
       return { message, replayed: row.replayed };
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {

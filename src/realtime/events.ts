@@ -58,11 +58,15 @@ export const SERVER_EVENT_DOCS: Record<
   { to: string; payload: string }
 > = {
   'message.new': {
-    to: 'Every socket of the recipient and of the sender. The payload is the MessageDto that POST /send returned.',
+    to:
+      "Every socket of the recipient and every other socket of the sender: the one named in the send's " +
+      'X-Socket-Id header is skipped (without one, all of them). The payload is the MessageDto that POST /send returned.',
     payload: 'MessageDto',
   },
   'message.read': {
-    to: 'Every socket of the user whose messages were read, and of the reader.',
+    to:
+      'Every socket of the user whose messages were read, and every other socket of the reader: the one named in ' +
+      "POST /read's X-Socket-Id header is skipped (without one, all of them).",
     payload: 'MessageReadEventDto',
   },
   'broadcast.new': { to: 'Every connected user but the sender, as one emit.', payload: 'BroadcastEventDto' },

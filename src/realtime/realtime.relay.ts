@@ -22,19 +22,24 @@ export class RealtimeRelay implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // A REST send cannot name the socket it came from, so the sender's every socket gets its own message too.
-    this.bus.on('message.sent', ({ message }: MessageSent) => {
+    // Every socket joins a room named by its id, so except() skips the one that made the request on any
+    // instance. A client knows only its own sockets' ids (no event carries one), so it can skip only its own.
+    this.bus.on('message.sent', ({ message, originSocketId }: MessageSent) => {
       this.server
         .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
+        .except(originSocketId ?? [])
         .emit(SERVER_EVENTS.MESSAGE_NEW, message);
     });
-    this.bus.on('chat.read', ({ readerId, senderId, upToId, readAt }: ChatRead) => {
-      this.server.to([userRoom(senderId), userRoom(readerId)]).emit(SERVER_EVENTS.MESSAGE_READ, {
-        reader_id: readerId,
-        sender_id: senderId,
-        up_to_id: upToId,
-        read_at: readAt,
-      });
+    this.bus.on('chat.read', ({ readerId, senderId, upToId, readAt, originSocketId }: ChatRead) => {
+      this.server
+        .to([userRoom(senderId), userRoom(readerId)])
+        .except(originSocketId ?? [])
+        .emit(SERVER_EVENTS.MESSAGE_READ, {
+          reader_id: readerId,
+          sender_id: senderId,
+          up_to_id: upToId,
+          read_at: readAt,
+        });
     });
     // One emit to everyone but the sender, however many recipients: never one per user.
     this.bus.on('broadcast.sent', ({ senderId, text, created }: BroadcastSent) => {

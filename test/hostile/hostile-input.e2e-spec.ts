@@ -134,6 +134,15 @@ describe('hostile input', () => {
     );
   });
 
+  it.each(['/send', '/read/2'])('POST %s: a malformed X-Socket-Id gets 400 naming the header', async (path) => {
+    for (const socketId of ["' OR 1=1 --", 'a'.repeat(65), 'room/../other', '%E2%80%AEgnp', 'two words', '']) {
+      const response = await post(path).set('X-Socket-Id', socketId).send({ user_id: peer.id, message: 'hi' });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(/X-Socket-Id/);
+      expectHandled(response, `${path} X-Socket-Id ${socketId}`);
+    }
+  });
+
   it('path ids: every hostile id gets a 4xx (or an empty 2xx), never a 500', async () => {
     for (const id of HOSTILE_IDS) {
       cases += 2;

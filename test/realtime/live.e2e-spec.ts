@@ -106,6 +106,34 @@ describe('live updates (Socket.IO)', () => {
       expect(carolInbox.events.map(([name]) => name)).toEqual(['typing']);
     });
 
+    it('skip the socket named in X-Socket-Id, on a send and on a read, and reach every other one', async () => {
+      const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+      const [aliceHere, aliceThere, bobSocket] = [await open(alice), await open(alice), await open(bob)];
+      const [hereInbox, bobInbox] = [new Inbox(aliceHere), new Inbox(bobSocket)];
+
+      const arrivals = [nextEvent(aliceThere, 'message.new'), nextEvent(bobSocket, 'message.new')];
+      const sent = await testApp
+        .api()
+        .post('/send')
+        .set({ ...bearer(alice), 'X-Socket-Id': aliceHere.id! })
+        .send({ user_id: bob.id, message: 'from here' })
+        .expect(201);
+      for (const payload of await Promise.all(arrivals)) expect(payload).toEqual(sent.body);
+
+      const receipts = [nextEvent(aliceHere, 'message.read'), nextEvent(aliceThere, 'message.read')];
+      await testApp
+        .api()
+        .post(`/read/${alice.id}`)
+        .set({ ...bearer(bob), 'X-Socket-Id': bobSocket.id! })
+        .expect(200, { updated: 1 });
+      await Promise.all(receipts);
+
+      await barrier(bobSocket, aliceHere, alice);
+      await barrier(aliceHere, bobSocket, bob);
+      expect(hereInbox.named('message.new')).toEqual([]);
+      expect(bobInbox.named('message.read')).toEqual([]);
+    });
+
     it('announce a replayed idempotent send once', async () => {
       const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
       const aliceSocket = await open(alice);

@@ -5,9 +5,9 @@ import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDto, Message
 export interface ServerToClientEvents {
   /** Every connected user but the sender, as one emit. */
   'broadcast.new': (payload: BroadcastEventDto) => void;
-  /** Every socket of the recipient and of the sender. The payload is the MessageDto that POST /send returned. */
+  /** Every socket of the recipient and every other socket of the sender: the one named in the send's X-Socket-Id header is skipped (without one, all of them). The payload is the MessageDto that POST /send returned. */
   'message.new': (payload: MessageDto) => void;
-  /** Every socket of the user whose messages were read, and of the reader. */
+  /** Every socket of the user whose messages were read, and every other socket of the reader: the one named in POST /read's X-Socket-Id header is skipped (without one, all of them). */
   'message.read': (payload: MessageReadEventDto) => void;
   /** Sockets that watch that user (presence.watch). */
   'presence': (payload: PresenceEventDto) => void;

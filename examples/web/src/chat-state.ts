@@ -184,7 +184,7 @@ export function sendFailed(state: ChatState, peerId: number, idempotencyKey: str
   return withConversation(state, peerId, { ...conversation, pending });
 }
 
-/** My send was stored: the pending entry gives way to the message (which a live event may also bring). */
+/** My send was stored: the pending entry gives way to the message (which another tab's live event may also bring). */
 export function sendConfirmed(state: ChatState, idempotencyKey: string, message: MessageDto, myId: number): ChatState {
   const peerId = peerOf(message, myId);
   const conversation = conversationOf(state, peerId);

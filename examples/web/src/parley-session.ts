@@ -263,14 +263,22 @@ export class ParleySession {
 
   // --- writes: REST, never the socket ---
 
-  /** Marks the conversation read up to now; the server's `message.read` then reaches my other tabs too. */
+  /** Marks the conversation read up to the newest message this tab knows of; my other tabs hear of it live. */
   async markRead(peerId: number): Promise<void> {
     const chat = this.state.chats.find((candidate) => candidate.user_id === peerId);
     if (!chat || chat.unread_count === 0 || this.markingRead.has(peerId)) return;
     this.markingRead.add(peerId);
     try {
-      await markChatRead({ client: this.api, path: { user_id: peerId }, throwOnError: true });
-      const receipt = { reader_id: this.me.id, sender_id: peerId, up_to_id: chat.last_message.id };
+      // Up to what this client has seen, not whatever arrived meanwhile.
+      const upToId = chat.last_message.id;
+      await markChatRead({
+        client: this.api,
+        path: { user_id: peerId },
+        body: { up_to_id: upToId },
+        headers: this.originSocket(),
+        throwOnError: true,
+      });
+      const receipt = { reader_id: this.me.id, sender_id: peerId, up_to_id: upToId };
       this.update((state) => messagesRead(state, { ...receipt, read_at: new Date().toISOString() }, this.me.id));
     } finally {
       this.markingRead.delete(peerId);
@@ -294,7 +302,7 @@ export class ParleySession {
       try {
         const { data, response } = await sendMessage({
           client: this.api,
-          headers: { 'Idempotency-Key': idempotencyKey },
+          headers: { 'Idempotency-Key': idempotencyKey, ...this.originSocket() },
           body: { user_id: peerId, message },
         });
         if (data) {
@@ -310,6 +318,11 @@ export class ParleySession {
       if (attempt < SEND_ATTEMPTS) await delay(500 * 2 ** attempt);
     }
     this.update((state) => sendFailed(state, peerId, idempotencyKey));
+  }
+
+  /** Names this tab's socket on a write, so the event it causes skips this tab, which has the answer already. */
+  private originSocket(): { 'X-Socket-Id'?: string } {
+    return this.socket.id ? { 'X-Socket-Id': this.socket.id } : {};
   }
 
   // --- typing ---

@@ -691,6 +691,12 @@ export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswor
 
 export type MarkChatReadData = {
     body?: MarkReadDto;
+    headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
+    };
     path: {
         /**
          * The other user's id.
@@ -735,6 +741,10 @@ export type MarkChatReadResponse = MarkChatReadResponses[keyof MarkChatReadRespo
 export type SendMessageData = {
     body: SendMessageDto;
     headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
         /**
          * Makes the send safe to retry: a second send with the same key returns the first message
          */
