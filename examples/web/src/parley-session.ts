@@ -230,35 +230,36 @@ export class ParleySession {
 
   /** Loads the latest page of a conversation the first time it is opened. */
   async openConversation(peerId: number): Promise<void> {
-    if (this.state.conversations[peerId]) return;
-    const { data: page } = await getChatHistory({ client: this.api, path: { user_id: peerId }, throwOnError: true });
-    this.update((state) => historyLoaded(state, peerId, 'latest', page));
+    if (!this.state.conversations[peerId]) await this.loadHistory(peerId, 'latest', {});
   }
 
   async loadOlder(peerId: number): Promise<void> {
     const before = this.state.conversations[peerId]?.olderCursor;
-    if (before === null || before === undefined) return;
-    const { data: page } = await getChatHistory({
-      client: this.api,
-      path: { user_id: peerId },
-      query: { before },
-      throwOnError: true,
-    });
-    this.update((state) => historyLoaded(state, peerId, 'older', page));
+    if (before !== null && before !== undefined) await this.loadHistory(peerId, 'older', { before });
   }
 
   private async loadNewer(peerId: number): Promise<void> {
-    for (;;) {
+    let more = true;
+    while (more) {
       const after = this.state.conversations[peerId]?.restMark ?? 0;
-      const { data: page } = await getChatHistory({
-        client: this.api,
-        path: { user_id: peerId },
-        query: { after },
-        throwOnError: true,
-      });
-      this.update((state) => historyLoaded(state, peerId, 'newer', page));
-      if (page.next_cursor === null) return;
+      more = (await this.loadHistory(peerId, 'newer', { after })) !== null;
     }
+  }
+
+  /** One page of `GET /chat/{peer}` into the state; returns its `next_cursor`. */
+  private async loadHistory(
+    peerId: number,
+    kind: 'latest' | 'older' | 'newer',
+    query: { before?: number; after?: number },
+  ): Promise<number | null> {
+    const { data: page } = await getChatHistory({
+      client: this.api,
+      path: { user_id: peerId },
+      query,
+      throwOnError: true,
+    });
+    this.update((state) => historyLoaded(state, peerId, kind, page));
+    return page.next_cursor;
   }
 
   // --- writes: REST, never the socket ---
