@@ -32,9 +32,11 @@ async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   Logger.overrideLogger(createLogger(env));
   const logger = new Logger(cluster.isWorker ? `Worker ${process.pid}` : 'Bootstrap');
+  // A graceful exit (server.ts) exports the spans still buffered last, or each deploy would lose its final seconds.
+  let flushTracing: (() => Promise<void>) | undefined;
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const { startTracing } = await import('./observability/tracing.js');
-    await startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, logger);
+    flushTracing = await startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, logger);
   }
   // A worker's DATABASE_URL is set by its primary.
   const databaseUrl = cluster.isWorker ? (env.DATABASE_URL as string) : await resolveDatabaseUrl(env, logger);
@@ -42,7 +44,7 @@ async function bootstrap(): Promise<void> {
     return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl }, env.METRICS_PORT);
   }
   const { serve } = await import('./server.js');
-  return serve(env, databaseUrl, logger);
+  return serve(env, databaseUrl, logger, flushTracing);
 }
 
 // What stops the start is said in one sentence, not a stack trace: a wrong setting, or an environment to fix.

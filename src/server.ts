@@ -10,7 +10,13 @@ import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
 
-export async function serve(env: Environment, databaseUrl: string, logger: Logger): Promise<void> {
+/** `beforeExit`: awaited after the app has closed, before a graceful exit (tracing's last spans). */
+export async function serve(
+  env: Environment,
+  databaseUrl: string,
+  logger: Logger,
+  beforeExit?: () => Promise<void>,
+): Promise<void> {
   // Only with METRICS_PORT: otherwise prom-client is never loaded.
   const metrics = env.METRICS_PORT ? await (await import('./observability/metrics.js')).collectMetrics() : undefined;
   const app = await createApp(databaseUrl, { logger: createLogger(env), observeDuration: metrics?.observeHttp });
@@ -42,7 +48,12 @@ export async function serve(env: Environment, databaseUrl: string, logger: Logge
         // goes idle, or the close would wait for them.
         const server = app.getHttpServer();
         setInterval(() => server.closeIdleConnections(), 100).unref();
-        void app.close().then(() => process.exit(0));
+        void app.close().then(async () => {
+          await beforeExit?.().catch((error: unknown) =>
+            logger.warn(`Before exit: ${error instanceof Error ? error.message : String(error)}`),
+          );
+          process.exit(0);
+        });
       }, env.SHUTDOWN_DELAY_MS);
     });
   }

@@ -4,28 +4,48 @@
  * (dozens of packages an operator who does not trace would carry in every
  * image): an operator who traces installs them beside the app
  * (README, Operations). Imported dynamically, so with tracing off nothing of it is loaded.
+ * The trace SDK itself, not @opentelemetry/sdk-node: that one brings every exporter with it, gRPC and protobufjs
+ * (an install script) among them, and npm counts @grpc/grpc-js as a production package here because
+ * @nestjs/terminus names it as an optional peer, so even as a dev dependency it would land in every image.
  */
 import type { Logger } from '@nestjs/common';
 
 const PACKAGES = [
-  '@opentelemetry/sdk-node',
+  '@opentelemetry/sdk-trace-node',
+  '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/instrumentation',
   '@opentelemetry/instrumentation-http',
   '@opentelemetry/instrumentation-express',
   '@opentelemetry/instrumentation-pg',
   '@opentelemetry/instrumentation-ioredis',
 ];
 
-interface Sdk {
-  start(): void;
-  shutdown(): Promise<void>;
+type Constructor<T = object> = new (...args: unknown[]) => T;
+interface Resource {
+  merge(other: Resource): Resource;
 }
-type Constructor<T = object> = new (options?: Record<string, unknown>) => T;
-
-// A variable specifier, so TypeScript does not require the packages to be installed.
+// The few parts used, typed here: the packages are loaded by a variable specifier, so TypeScript does not require
+// them to be installed.
+interface TraceSdk {
+  NodeTracerProvider: Constructor<{ register(): void; shutdown(): Promise<void> }>;
+  BatchSpanProcessor: Constructor;
+}
+interface Resources {
+  defaultResource: () => Resource;
+  resourceFromAttributes: (attributes: Record<string, string>) => Resource;
+  detectResources: (config: { detectors: unknown[] }) => Resource;
+  envDetector: unknown;
+  hostDetector: unknown;
+  processDetector: unknown;
+}
+interface Instrumentation {
+  registerInstrumentations: (options: { tracerProvider: object; instrumentations: object[] }) => void;
+}
 const load = (name: string) => import(name) as Promise<Record<string, Constructor>>;
 
-export async function startTracing(endpoint: string, logger: Logger): Promise<void> {
+/** Starts tracing; resolves with a function that exports the spans still buffered (a graceful exit calls it last). */
+export async function startTracing(endpoint: string, logger: Logger): Promise<() => Promise<void>> {
   let modules: Record<string, Constructor>[];
   try {
     modules = await Promise.all(PACKAGES.map(load));
@@ -36,13 +56,32 @@ export async function startTracing(endpoint: string, logger: Logger): Promise<vo
         `or unset OTEL_EXPORTER_OTLP_ENDPOINT`,
     );
   }
-  const [sdkNode, exporter, http, express, pg, ioredis] = modules;
+  const [traceSdk, resourcesModule, exporter, instrumentationModule, http, express, pg, ioredis] = modules;
+  const sdk = traceSdk as unknown as TraceSdk;
+  const resources = resourcesModule as unknown as Resources;
+  const { registerInstrumentations } = instrumentationModule as unknown as Instrumentation;
   // Parley is ES modules: instrumentations see the modules imported after this hook only (main.ts imports the app later).
+  // Without it pg (CommonJS, required by TypeORM) is still traced, but not Express (imported by Nest's ES modules):
+  // no middleware spans and no http.route on the request's span.
   const { register } = await import('node:module');
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  const sdk = new (sdkNode.NodeSDK as Constructor<Sdk>)({
-    serviceName: process.env.OTEL_SERVICE_NAME ?? 'parley',
-    traceExporter: new exporter.OTLPTraceExporter(),
+  // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (the env detector) win over the default name.
+  const resource = resources
+    .defaultResource()
+    .merge(resources.resourceFromAttributes({ 'service.name': 'parley' }))
+    .merge(
+      resources.detectResources({
+        detectors: [resources.hostDetector, resources.processDetector, resources.envDetector],
+      }),
+    );
+  // BatchSpanProcessor reads OTEL_BSP_* and the exporter OTEL_EXPORTER_OTLP_*, as the SDK's documentation says.
+  const provider = new sdk.NodeTracerProvider({
+    resource,
+    spanProcessors: [new sdk.BatchSpanProcessor(new exporter.OTLPTraceExporter())],
+  });
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new http.HttpInstrumentation(),
       new express.ExpressInstrumentation(),
@@ -50,7 +89,6 @@ export async function startTracing(endpoint: string, logger: Logger): Promise<vo
       new ioredis.IORedisInstrumentation(),
     ],
   });
-  sdk.start();
-  process.once('beforeExit', () => void sdk.shutdown());
   logger.log(`Tracing to ${endpoint}`);
+  return () => provider.shutdown();
 }
