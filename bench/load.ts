@@ -54,7 +54,7 @@ export function medianRound(rounds: LoadResult[]): LoadResult {
   return { ...sorted[Math.floor((sorted.length - 1) / 2)], failures };
 }
 
-function percentile(sorted: number[], fraction: number): number {
+export function percentile(sorted: number[], fraction: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 

@@ -13,6 +13,7 @@ import { hashToken } from '../src/auth/tokens.js';
 import { findFreePort } from '../src/database/embedded-postgres.js';
 import type { ServerToClientEvents } from '../src/realtime/events.js';
 import { createBenchDatabase } from './database.js';
+import { percentile } from './load.js';
 import { benchToken, insertUsers } from './seed.js';
 import { type RunningService, startService } from './service.js';
 
@@ -26,8 +27,6 @@ function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 const LIMITS = {
   RATE_LIMIT_SEND_PER_USER: '1000000',

@@ -29,8 +29,6 @@ function serviceEnv(options: BenchOptions): Record<string, string> {
     // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
     RATE_LIMIT_SEND_PER_USER: '1000000',
     RATE_LIMIT_BROADCAST_PER_USER: '1000',
-    // No balancer to drain from between measurements.
-    SHUTDOWN_DELAY_MS: '0',
   };
 }
 

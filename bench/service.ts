@@ -73,6 +73,8 @@ export async function startService(
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
+      // No balancer to drain from: stop() would otherwise wait out the default drain delay.
+      SHUTDOWN_DELAY_MS: '0',
       ...extraEnv,
       DATABASE_URL: databaseUrl,
       PORT: String(port),

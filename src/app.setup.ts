@@ -15,7 +15,7 @@ import { PrototypeStableExpressAdapter } from './common/express-adapter.js';
 import { requestTimeout } from './common/request-timeout.middleware.js';
 import { parseTrustProxy } from './common/trust-proxy.js';
 import { createValidationPipe } from './common/validation.js';
-import { enabledLogLevels, type Environment } from './config/environment.js';
+import { allowedOrigins, enabledLogLevels, type Environment } from './config/environment.js';
 import { buildAsyncApiDocument } from './docs/asyncapi.js';
 import { buildOpenApiDocument } from './docs/openapi.js';
 import {
@@ -60,10 +60,8 @@ function configureHttp(app: NestExpressApplication, observeDuration: CreateAppOp
   // Without upgrade-insecure-requests: over plain http on any host but localhost (a VM, docker compose on a LAN)
   // it sends the browser to https for Swagger UI's assets, and /docs stays blank. Behind TLS, HSTS still upgrades.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  const corsOrigins = config.get('CORS_ORIGINS', { infer: true });
-  if (corsOrigins) {
-    app.enableCors({ origin: corsOrigins.split(',').map((origin) => origin.trim()) });
-  }
+  const corsOrigins = allowedOrigins(config.get('CORS_ORIGINS', { infer: true }));
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(reenterRequestContext);
   app.useGlobalPipes(createValidationPipe());

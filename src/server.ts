@@ -18,7 +18,8 @@ export async function serve(
   beforeExit?: () => Promise<void>,
 ): Promise<void> {
   // Only with METRICS_PORT: otherwise prom-client is never loaded.
-  const metrics = env.METRICS_PORT ? await (await import('./observability/metrics.js')).collectMetrics() : undefined;
+  const metricsModule = env.METRICS_PORT ? await import('./observability/metrics.js') : undefined;
+  const metrics = metricsModule ? await metricsModule.collectMetrics() : undefined;
   const app = await createApp(databaseUrl, { logger: createLogger(env), observeDuration: metrics?.observeHttp });
   if (metrics) {
     const statements = app.get(PreparedStatements);
@@ -27,8 +28,7 @@ export async function serve(
     metrics.watchSockets(() => gateway.server?.engine.clientsCount ?? 0);
     // A worker's metrics are served by its primary (workers.ts), which aggregates them all.
     if (!cluster.isWorker) {
-      const { serveMetrics } = await import('./observability/metrics.js');
-      await serveMetrics(env.METRICS_PORT as number, { aggregate: false });
+      await metricsModule?.serveMetrics(env.METRICS_PORT as number, { aggregate: false });
       logger.log(`Metrics on http://localhost:${env.METRICS_PORT}/metrics`);
     }
   }

@@ -11,6 +11,7 @@ import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedExcept
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService } from './auth.service.js';
+import { bearerToken } from '../common/caller/bearer-token.js';
 import type { AuthenticatedRequest } from '../common/caller/current-user.decorator.js';
 import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 
@@ -35,8 +36,8 @@ function takeQueryToken(request: Request): unknown {
 function tokenFrom(request: Request): string | undefined {
   const fromBody = takeBodyToken(request);
   const fromQuery = takeQueryToken(request);
-  const [scheme, value] = (request.headers.authorization ?? '').split(' ');
-  if (scheme?.toLowerCase() === 'bearer' && value) return value;
+  const fromHeader = bearerToken(request.headers.authorization);
+  if (fromHeader) return fromHeader;
   if (typeof fromQuery === 'string') return fromQuery;
   return typeof fromBody === 'string' ? fromBody : undefined;
 }

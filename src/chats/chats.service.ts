@@ -94,8 +94,14 @@ export class ChatsService {
       // Nothing was unread: a 404 if the sender does not exist, else nothing to announce.
       await this.usersService.assertExists(senderId);
     } else {
-      const upToId = Number(marked.up_to_id);
-      this.events.publish('chat.read', { readerId, senderId, upToId, readAt: marked.read_at, originSocketId });
+      const readUpTo = Number(marked.up_to_id);
+      this.events.publish('chat.read', {
+        readerId,
+        senderId,
+        upToId: readUpTo,
+        readAt: marked.read_at,
+        originSocketId,
+      });
     }
     return { updated: marked.updated };
   }

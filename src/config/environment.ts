@@ -148,6 +148,14 @@ export class Environment {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
+/** CORS_ORIGINS as a list: the browser origins allowed besides the API's own, for HTTP and the socket alike. */
+export function allowedOrigins(corsOrigins: string | undefined): string[] {
+  return (corsOrigins ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });

@@ -50,8 +50,8 @@ export async function runPrepared<Row, Params extends readonly unknown[]>(
 }
 
 /**
- * TypeORM's pg pool. `driver.master` is not public API: the spec beside this
- * file fails loudly if a TypeORM upgrade moves it.
+ * TypeORM's pg pool. `driver.master` is not public API:
+ * test/database/prepared-statements.e2e-spec.ts fails loudly if a TypeORM upgrade moves it.
  */
 export function poolOf(dataSource: DataSource): pg.Pool {
   return (dataSource.driver as PostgresDriver).master as pg.Pool;

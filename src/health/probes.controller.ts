@@ -43,7 +43,8 @@ export class ProbesController implements OnApplicationShutdown {
     config: ConfigService<Environment, true>,
   ) {
     const redisUrl = config.get('REDIS_URL', { infer: true });
-    // Its own connection, opened at the first probe: the rate limiter's may be in its in-memory fallback.
+    // Its own connection, opened at the first probe: a probe waits for Redis to connect, which the shared client
+    // (no offline queue, so rate limits and live events fall back at once) refuses to do.
     this.redis = redisUrl
       ? new Redis(redisUrl, {
           lazyConnect: true,

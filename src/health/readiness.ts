@@ -7,13 +7,9 @@ import { Injectable } from '@nestjs/common';
 
 @Injectable()
 export class Readiness {
-  private drainingSince?: number;
+  draining = false;
 
   startDraining(): void {
-    this.drainingSince ??= Date.now();
-  }
-
-  get draining(): boolean {
-    return this.drainingSince !== undefined;
+    this.draining = true;
   }
 }

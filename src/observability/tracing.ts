@@ -1,6 +1,6 @@
 /*
  * Optional OpenTelemetry tracing, started only when OTEL_EXPORTER_OTLP_ENDPOINT
- * is set. The SDK and its instrumentations are not dependencies of Parley
+ * is set. The SDK and its instrumentations are not production dependencies of Parley
  * (dozens of packages an operator who does not trace would carry in every
  * image): an operator who traces installs them beside the app
  * (README, Operations). Imported dynamically, so with tracing off nothing of it is loaded.

@@ -8,6 +8,7 @@ import { HttpStatus, Logger } from '@nestjs/common';
 import type { ExtendedError } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
 import { errorShape, toErrorResponse } from '../common/all-exceptions.filter.js';
+import { bearerToken } from '../common/caller/bearer-token.js';
 import type { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { PreparedStatements } from '../database/prepared-statements.js';
 import type { RealtimeSocket } from './events.js';
@@ -23,8 +24,7 @@ function refusal(body: ErrorResponseDto): Refusal {
 function handshakeToken(socket: RealtimeSocket): string | undefined {
   const fromAuth: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
   if (typeof fromAuth === 'string') return fromAuth;
-  const [scheme, value] = (socket.handshake.headers.authorization ?? '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
+  return bearerToken(socket.handshake.headers.authorization);
 }
 
 export interface HandshakeDeps {

@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import cluster from 'node:cluster';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Redis } from 'ioredis';
-import type { Environment } from '../config/environment.js';
+import { allowedOrigins, type Environment } from '../config/environment.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
 
 /** Client frames are small JSON objects (a 200-id watch list is ~2 KiB). */
@@ -50,15 +50,12 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
-    const allowedOrigins = (this.config.get('CORS_ORIGINS', { infer: true }) ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean);
+    const origins = allowedOrigins(this.config.get('CORS_ORIGINS', { infer: true }));
     const server = super.createIOServer(port, {
       ...options,
       transports: ['websocket'],
       maxHttpBufferSize: MAX_FRAME_BYTES,
-      allowRequest: (request, callback) => callback(null, originAllowed(request, allowedOrigins)),
+      allowRequest: (request, callback) => callback(null, originAllowed(request, origins)),
     } as ServerOptions);
     if (this.redis) {
       // A connection of its own, with the offline queue the shared client lacks: the adapter's reader loops on

@@ -43,7 +43,7 @@ import {
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
 import { LIVE_SESSIONS } from './realtime.queries.js';
-import { presenceRoom, sessionRoom, userRoom } from './rooms.js';
+import { isPresenceRoom, presenceRoom, sessionRoom, userRoom } from './rooms.js';
 
 /** setTimeout's ceiling (~24.8 days); a later expiry is reached in several waits. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -137,7 +137,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const states = await this.presence.current(ids);
       const unknown = ids.find((id) => !states.has(id));
       if (unknown !== undefined) throw new NotFoundException(`No user has id ${unknown}`);
-      for (const room of socket.rooms) if (room.startsWith('presence:')) await socket.leave(room);
+      for (const room of socket.rooms) if (isPresenceRoom(room)) await socket.leave(room);
       await socket.join(ids.map(presenceRoom));
       for (const state of states.values()) socket.emit(SERVER_EVENTS.PRESENCE, state);
     });

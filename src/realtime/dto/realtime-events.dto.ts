@@ -6,11 +6,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { MAX_USER_ID } from '../../users/dto/user-id-param.dto.js';
 
-/** `message.read`: `reader_id` read what `sender_id` sent, up to and including `up_to_id`. */
 /** How many users one socket may watch with `presence.watch`. */
 export const MAX_WATCHED_USERS = 200;
 
+/** `message.read`: `reader_id` read what `sender_id` sent, up to and including `up_to_id`. */
 export class MessageReadEventDto {
   /** @example 2 */
   @ApiInt32()
@@ -41,7 +42,7 @@ export class TypingDto {
   /** The peer you are typing to. @example 2 */
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_USER_ID)
   @ApiInt32()
   user_id!: number;
   /** @example true */
@@ -65,7 +66,7 @@ export class PresenceWatchDto {
   @ArrayMaxSize(MAX_WATCHED_USERS)
   @IsInt({ each: true })
   @Min(1, { each: true })
-  @Max(2_147_483_647, { each: true })
+  @Max(MAX_USER_ID, { each: true })
   @ApiInt32({ isArray: true })
   user_ids!: number[];
 }
