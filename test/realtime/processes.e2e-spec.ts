@@ -74,6 +74,30 @@ describe('live updates across processes', () => {
     expect(await closed).toBe('io server disconnect');
   }, 90_000);
 
+  it("skip the socket a send names in X-Socket-Id on another instance, and reach the sender's other sockets", async () => {
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379/14' };
+    const [one, two] = [await start(env), await start(env)];
+    const [alice, bob] = [await signup(one.url), await signup(one.url)];
+    const [aliceOnOne, aliceOnTwo, bobOnTwo] = [
+      await open(one.url, alice),
+      await open(two.url, alice),
+      await open(two.url, bob),
+    ];
+    const namedInbox = new Inbox(aliceOnTwo);
+    const arrivals = [nextEvent(aliceOnOne, 'message.new'), nextEvent(bobOnTwo, 'message.new')];
+    const response = await post(one.url, '/send', { user_id: bob.id, message: 'named' }, alice.token, {
+      'X-Socket-Id': aliceOnTwo.id!,
+    });
+    expect(response.status).toBe(201);
+    const sent = (await response.json()) as { id: number };
+    for (const payload of await Promise.all(arrivals)) expect(payload.id).toBe(sent.id);
+    // A later message to the named socket, relayed the same way: whatever came before it has arrived.
+    const later = nextEvent(aliceOnTwo, 'message.new');
+    const reply = await send(one.url, bob, alice, 'reply');
+    expect((await later).id).toBe(reply.id);
+    expect(namedInbox.named('message.new').map((event) => (event as { id: number }).id)).toEqual([reply.id]);
+  }, 90_000);
+
   it('with Redis down: sends succeed, the same process still delivers, and across instances it resumes', async () => {
     const redis = new OwnRedis(await findFreePort());
     await redis.start();

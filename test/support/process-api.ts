@@ -6,10 +6,20 @@ export interface ProcessUser {
   token: string;
 }
 
-export async function post(url: string, path: string, body: object, token?: string): Promise<Response> {
+export async function post(
+  url: string,
+  path: string,
+  body: object,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }
