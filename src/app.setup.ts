@@ -12,6 +12,7 @@ import type { Express, Request } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module.js';
 import { PrototypeStableExpressAdapter } from './common/express-adapter.js';
+import { EXPOSED_HEADERS } from './common/response-headers.js';
 import { requestTimeout } from './common/request-timeout.middleware.js';
 import { parseTrustProxy } from './common/trust-proxy.js';
 import { createValidationPipe } from './common/validation.js';
@@ -61,7 +62,8 @@ function configureHttp(app: NestExpressApplication, observeDuration: CreateAppOp
   // it sends the browser to https for Swagger UI's assets, and /docs stays blank. Behind TLS, HSTS still upgrades.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   const corsOrigins = allowedOrigins(config.get('CORS_ORIGINS', { infer: true }));
-  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins });
+  // Without exposedHeaders a page on an allowed origin reads none of the headers the spec tells it to read.
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, exposedHeaders: EXPOSED_HEADERS });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(reenterRequestContext);
   app.useGlobalPipes(createValidationPipe());

@@ -18,6 +18,14 @@ describe('GET /health', () => {
     expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
 
+  it('sends for each indicator only what HealthIndicatorDto declares', async () => {
+    const spec = JSON.parse(readFileSync('openapi.json', 'utf8'));
+    const declared = Object.keys(spec.components.schemas.HealthIndicatorDto.properties).sort();
+    const response = await testApp.api().get('/health').expect(200);
+    expect(Object.keys(response.body.info.database).sort()).toEqual(declared);
+    expect(typeof response.body.info.database.responseTime).toBe('number');
+  });
+
   it('answers 503 without a database in the shape the spec documents for it', async () => {
     const spec = JSON.parse(readFileSync('openapi.json', 'utf8'));
     const documented = spec.paths['/health'].get.responses['503'].content['application/json'].schema.$ref;

@@ -19,7 +19,7 @@ interface Operation {
   responses: Record<
     string,
     {
-      headers?: Record<string, { schema: Schema }>;
+      headers?: Record<string, { schema: Schema; $ref?: string }>;
       content?: Record<string, { schema: { $ref?: string }; example?: Record<string, unknown> }>;
     }
   >;
@@ -170,6 +170,32 @@ describe('OpenAPI document at /docs-json', () => {
       type: 'string',
       enum: ['true'],
     });
+  });
+
+  it('declares X-Request-Id once, on every response of every route, and WWW-Authenticate on every 401', () => {
+    expect(committed.components.headers['X-Request-Id'].schema.type).toBe('string');
+    for (const [route, op] of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect([route, status, response.headers?.['X-Request-Id']]).toEqual([
+          route,
+          status,
+          { $ref: '#/components/headers/X-Request-Id' },
+        ]);
+      }
+    }
+    const unauthorized = operations.filter(([, op]) => op.responses['401']);
+    expect(unauthorized.filter(([, op]) => !op.responses['401'].headers?.['WWW-Authenticate'])).toEqual([]);
+  });
+
+  it('says outright that signup, login and health need no token (security: [])', () => {
+    const open = operations.filter(([, op]) => op.security?.length === 0).map(([route]) => route);
+    expect(open.sort()).toEqual([
+      'GET /health',
+      'GET /health/live',
+      'GET /health/ready',
+      'POST /login',
+      'POST /signup',
+    ]);
   });
 
   it('gives examples of a 400 with details, a 409 and a 429', () => {

@@ -9,9 +9,9 @@
  */
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AuthService } from './auth.service.js';
-import { bearerToken } from '../common/caller/bearer-token.js';
+import { bearerChallenge, bearerToken } from '../common/caller/bearer-token.js';
 import type { AuthenticatedRequest } from '../common/caller/current-user.decorator.js';
 import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 
@@ -61,7 +61,11 @@ export class TokenGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('A session token is required');
 
     const user = await this.authService.authenticate(token);
-    if (!user) throw new UnauthorizedException('The session token is unknown, revoked or expired');
+    if (!user) {
+      // The exception filter gives every other 401 the bare challenge; this one says why the token failed.
+      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', bearerChallenge('invalid_token'));
+      throw new UnauthorizedException('The session token is unknown, revoked or expired');
+    }
     request.user = user;
     return true;
   }

@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorResponseDto } from './error-response.dto.js';
 import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
+import { bearerChallenge } from './caller/bearer-token.js';
 import { isDatabaseUnavailable } from './postgres-errors.js';
 import { RequestValidationException } from './validation.js';
 
@@ -75,6 +76,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // From the response header, which is set before anything can fail (src/observability/request-observer.ts).
     const requestId = response.getHeader(REQUEST_ID_HEADER);
     if (typeof requestId === 'string') body.request_id = requestId;
+    // RFC 7235: a 401 names the scheme that would succeed (the token guard may have set a more precise one).
+    if (body.statusCode === Number(HttpStatus.UNAUTHORIZED) && !response.hasHeader('WWW-Authenticate')) {
+      response.setHeader('WWW-Authenticate', bearerChallenge());
+    }
     response.status(body.statusCode).json(body);
   }
 }

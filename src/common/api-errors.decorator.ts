@@ -31,6 +31,7 @@ const EXAMPLES: Partial<Record<HttpStatus, ErrorResponseDto>> = {
 };
 
 const HEADERS: Partial<Record<HttpStatus, Record<string, HeaderObject>>> = {
+  [HttpStatus.UNAUTHORIZED]: responseHeaders('WWW-Authenticate'),
   [HttpStatus.TOO_MANY_REQUESTS]: responseHeaders('Retry-After'),
 };
 

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { REALTIME_MODELS } from '../realtime/dto/realtime-events.dto.js';
-import { addRouteResponses } from './route-responses.js';
+import { addRouteResponses, routeFacts } from './route-responses.js';
+import { addValidationRules } from './validation-rules.js';
 
 /** Where `npm start` and `docker compose up` serve the API; /docs-json names the host it was fetched from instead. */
 const DEFAULT_SERVER_URL = 'http://localhost:3000';
@@ -39,5 +40,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // The socket events' payloads, used by no route: documented here so the AsyncAPI document and clients share them.
     extraModels: REALTIME_MODELS,
   });
-  return addRouteResponses(app, document);
+  const facts = routeFacts(app);
+  const dtos = new Map([...facts].map(([operationId, route]) => [operationId, route.parameterTypes]));
+  return addValidationRules(addRouteResponses(document, facts), dtos);
 }

@@ -3,27 +3,32 @@
  * from the same metadata the guards read, so the spec cannot drift from the
  * behaviour: a route behind the token guard needs a token and can answer 401;
  * a rate-limited one 429; one that takes a body 413; and any route 503 (the
- * database is down, or the request timed out).
+ * database is down, or the request timed out). Every answer carries X-Request-Id,
+ * declared once in components.headers.
  */
 import { HttpStatus, type INestApplication, RequestMethod, type Type } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { errorResponse } from '../common/api-errors.decorator.js';
+import { RESPONSE_HEADERS } from '../common/response-headers.js';
+import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
 import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 import { RATE_LIMIT_GROUP } from '../rate-limits/rate-limit.decorator.js';
 
 /** The security schemes a token may use (openapi.ts declares them); any one of them is enough. */
 export const TOKEN_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { legacy_token: [] }];
 
-interface RouteFacts {
+export interface RouteFacts {
   isPublic: boolean;
   rateLimited: boolean;
   takesBody: boolean;
+  /** The classes of the handler's parameters (its body, query and path DTOs among them). */
+  parameterTypes: Type[];
 }
 
 /** Facts per handler name, which is also the operationId (openapi.ts). */
-function routeFacts(app: INestApplication): Map<string, RouteFacts> {
+export function routeFacts(app: INestApplication): Map<string, RouteFacts> {
   const reflector = app.get(Reflector);
   const facts = new Map<string, RouteFacts>();
   for (const module of app.get(ModulesContainer).values()) {
@@ -39,6 +44,7 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
           isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) === true,
           rateLimited: reflector.get<string | undefined>(RATE_LIMIT_GROUP, handler) !== undefined,
           takesBody: method === RequestMethod.POST,
+          parameterTypes: (Reflect.getMetadata('design:paramtypes', prototype, name) as Type[] | undefined) ?? [],
         });
       }
     }
@@ -46,9 +52,13 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
   return facts;
 }
 
-/** Adds security and the derived error responses to every operation of the document. */
-export function addRouteResponses(app: INestApplication, document: OpenAPIObject): OpenAPIObject {
-  const facts = routeFacts(app);
+/** Adds security, the derived error responses and the X-Request-Id header to every operation of the document. */
+export function addRouteResponses(document: OpenAPIObject, facts: Map<string, RouteFacts>): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    headers: { ...document.components?.headers, [REQUEST_ID_HEADER]: RESPONSE_HEADERS[REQUEST_ID_HEADER] },
+  };
+  const requestId = { $ref: `#/components/headers/${REQUEST_ID_HEADER}` };
   const errorSchema = { $ref: '#/components/schemas/ErrorResponseDto' };
   for (const path of Object.values(document.paths)) {
     for (const operation of [path.get, path.post, path.put, path.patch, path.delete]) {
@@ -60,7 +70,8 @@ export function addRouteResponses(app: INestApplication, document: OpenAPIObject
         ...(route.rateLimited ? [HttpStatus.TOO_MANY_REQUESTS] : []),
         HttpStatus.SERVICE_UNAVAILABLE,
       ];
-      if (!route.isPublic) operation.security = TOKEN_SECURITY;
+      // An empty list says "no token" outright: linters (Redocly's security-defined) and readers need not guess.
+      operation.security = route.isPublic ? [] : TOKEN_SECURITY;
       for (const status of statuses) {
         const { description, headers, example } = errorResponse(status);
         operation.responses[status] ??= {
@@ -68,6 +79,9 @@ export function addRouteResponses(app: INestApplication, document: OpenAPIObject
           ...(headers && { headers }),
           content: { 'application/json': { schema: errorSchema, ...(example !== undefined && { example }) } },
         };
+      }
+      for (const response of Object.values(operation.responses) as { headers?: Record<string, unknown> }[]) {
+        response.headers = { ...response.headers, [REQUEST_ID_HEADER]: requestId };
       }
     }
   }

@@ -6,7 +6,7 @@ import { CurrentUser } from '../common/caller/current-user.decorator.js';
 import { ApiOriginSocket, OriginSocket } from '../common/caller/origin-socket.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { responseHeaders } from '../common/response-headers.js';
-import { resolveClientKey } from './dto/client-key.js';
+import { CLIENT_KEY_SCHEMA, resolveClientKey } from './dto/client-key.js';
 import { MessageDto } from './dto/message.dto.js';
 import { BroadcastMessageDto } from './dto/broadcast-message.dto.js';
 import { BroadcastResultDto } from './dto/broadcast-result.dto.js';
@@ -32,6 +32,7 @@ export class MessagesController {
     name: 'Idempotency-Key',
     required: false,
     description: 'Makes the send safe to retry: a second send with the same key returns the first message',
+    schema: { ...CLIENT_KEY_SCHEMA },
   })
   @ApiOriginSocket()
   async sendMessage(

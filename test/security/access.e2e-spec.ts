@@ -49,11 +49,14 @@ describe('access control', () => {
 
   describe.each(ROUTES.map((route) => [name(route), route] as const))('%s', (_name, route) => {
     it('answers 401 without a token, with a revoked token and with an expired one', async () => {
-      await call(route, bob).expect(401);
+      // RFC 6750 §3: the challenge names the scheme, and an error only when a token was sent and failed.
+      const missing = await call(route, bob).expect(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer realm="parley"');
 
       const revoked = await signupUser(testApp);
       await testApp.api().post('/logout').set(bearer(revoked)).expect(204);
-      await call(route, bob).set(bearer(revoked)).expect(401);
+      const refused = await call(route, bob).set(bearer(revoked)).expect(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="parley", error="invalid_token"');
 
       const expired = await signupUser(testApp);
       await testApp.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [

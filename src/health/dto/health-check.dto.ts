@@ -1,8 +1,16 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiInt32 } from '../../common/api-integer.decorator.js';
 
 export class HealthIndicatorDto {
   @ApiProperty({ enum: ['up'] })
   status!: 'up';
+
+  /**
+   * How long the check took, in whole milliseconds (@nestjs/terminus adds it to every indicator).
+   * @example 2
+   */
+  @ApiInt32()
+  responseTime!: number;
 }
 
 const BY_INDICATOR = { type: 'object', additionalProperties: { $ref: getSchemaPath(HealthIndicatorDto) } } as const;

@@ -1,14 +1,23 @@
 import { applyDecorators, BadRequestException } from '@nestjs/common';
 import { IsString, Matches, MaxLength } from 'class-validator';
 
+const MAX_CLIENT_KEY_LENGTH = 200;
 export const CLIENT_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const RULE = '1–200 visible ASCII characters';
+
+/** The Idempotency-Key header's schema: the rules resolveClientKey applies, stated for generated clients. */
+export const CLIENT_KEY_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_CLIENT_KEY_LENGTH,
+  pattern: CLIENT_KEY_PATTERN.source,
+} as const;
 
 /** An idempotency key: 1–200 visible ASCII characters (a UUID fits). */
 export function IsClientKey(): PropertyDecorator {
   return applyDecorators(
     IsString(),
-    MaxLength(200),
+    MaxLength(MAX_CLIENT_KEY_LENGTH),
     Matches(CLIENT_KEY_PATTERN, { message: `$property must be ${RULE}` }),
   );
 }

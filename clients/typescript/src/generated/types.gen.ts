@@ -152,6 +152,10 @@ export type HealthCheckDto = {
 };
 
 export type HealthIndicatorDto = {
+    /**
+     * How long the check took, in whole milliseconds (@nestjs/terminus adds it to every indicator).
+     */
+    responseTime: number;
     status: 'up';
 };
 
