@@ -17,7 +17,11 @@ import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 export class AuthController {
   constructor(private readonly authService: AuthService) {}
 
-  /** Create an account; the new user is logged in at once. */
+  /**
+   * Create an account; the new user is logged in at once.
+   * @remarks Usernames and emails are unique regardless of case: a taken one is a 409. Rate-limited per client IP
+   * and per username. Needs no token.
+   */
   @Public()
   @RateLimited('auth')
   @Post('signup')
@@ -26,7 +30,11 @@ export class AuthController {
     return this.authService.signup(dto);
   }
 
-  /** Open a new session. Each login gets its own token; other sessions stay open. */
+  /**
+   * Open a new session. Each login gets its own token; other sessions stay open.
+   * @remarks The username is matched regardless of case. A wrong username and a wrong password get the same 401.
+   * Rate-limited per client IP and per username. Needs no token.
+   */
   @Public()
   @RateLimited('auth')
   @Post('login')
@@ -36,7 +44,10 @@ export class AuthController {
     return this.authService.login(dto);
   }
 
-  /** End this session (or, with `all=true`, every session of this user); the tokens stop working at once. */
+  /**
+   * End this session (or, with `all=true`, every session of this user); the tokens stop working at once.
+   * @remarks The ended sessions' live sockets receive `session.revoked` and are disconnected.
+   */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Logged out' })
@@ -45,7 +56,10 @@ export class AuthController {
     return query.all ? this.authService.logoutEverywhere(user.id) : this.authService.logout(user.sessionId);
   }
 
-  /** Change your password; every other session of yours ends, this one stays open. */
+  /**
+   * Change your password; every other session of yours ends, this one stays open.
+   * @remarks A wrong current password is a 403, not a 401: the token is fine. Rate-limited like login.
+   */
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimited('auth')

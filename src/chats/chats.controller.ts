@@ -20,14 +20,21 @@ import { ChatsService } from './chats.service.js';
 export class ChatsController {
   constructor(private readonly chatsService: ChatsService) {}
 
-  /** Your chats, newest activity first, each with its unread count and last message. */
+  /**
+   * Your chats, newest activity first, each with its unread count and last message.
+   * @remarks Keyset-paginated: pass the `next_cursor` of one page as `cursor` for the next; it is null on the last.
+   */
   @Get('chat')
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listChats(@CurrentUser() caller: AuthUser, @Query() query: PageQueryDto): Promise<ChatPageDto> {
     return this.chatsService.listChats(caller.id, query);
   }
 
-  /** A page of your conversation with one user, oldest to newest; the latest page by default. */
+  /**
+   * A page of your conversation with one user, oldest to newest; the latest page by default.
+   * @remarks `before` pages back through older messages, `after` forward from a message id you hold; a user id that
+   * does not exist is a 404.
+   */
   @Get('chat/:user_id')
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
   getChatHistory(
@@ -41,6 +48,7 @@ export class ChatsController {
   /**
    * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
    * clients keep (see the README's "Live updates").
+   * @remarks Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.
    */
   @Get('sync')
   @ApiErrors(HttpStatus.BAD_REQUEST)
@@ -48,7 +56,11 @@ export class ChatsController {
     return this.chatsService.syncChats(caller.id, query.since);
   }
 
-  /** Mark the messages you received from one user as read. */
+  /**
+   * Mark the messages you received from one user as read.
+   * @remarks Without a body, all of them; with `up_to_id`, only those up to it. The sender's live sockets receive
+   * `message.read`.
+   */
   @Post('read/:user_id')
   @HttpCode(HttpStatus.OK)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)

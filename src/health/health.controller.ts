@@ -16,7 +16,11 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** 200 while the database answers (connected and migrated), 503 when it does not. */
+  /**
+   * 200 while the database answers (connected and migrated), 503 when it does not.
+   * @remarks Checks the database only; for orchestrators, /health/live and /health/ready split the question.
+   * Needs no token.
+   */
   @Public()
   @Get()
   // Terminus would document its own 503 report, which the exception filter turns into the one error shape.

@@ -57,7 +57,10 @@ export class ProbesController implements OnApplicationShutdown {
     this.redis?.on('error', () => undefined); // reported by the probe that finds it down
   }
 
-  /** 200 while the process answers at all. */
+  /**
+   * 200 while the process answers at all.
+   * @remarks The liveness probe: it checks nothing else, so a database outage never restarts the process.
+   */
   @Public()
   @Get('live')
   @HttpCode(200)
@@ -65,7 +68,11 @@ export class ProbesController implements OnApplicationShutdown {
     return { status: 'ok', checks: {} };
   }
 
-  /** 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM. */
+  /**
+   * 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM.
+   * @remarks The readiness probe: the database answers, its migrations are applied, and Redis answers when
+   * configured.
+   */
   @Public()
   @Get('ready')
   @ApiResponse({

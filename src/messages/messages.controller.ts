@@ -19,7 +19,11 @@ import { RateLimited } from '../rate-limits/rate-limit.decorator.js';
 export class MessagesController {
   constructor(private readonly messagesService: MessagesService) {}
 
-  /** Send a message to one user. */
+  /**
+   * Send a message to one user.
+   * @remarks Safe to retry with an Idempotency-Key header (or `client_id`). The recipient's live sockets, and the
+   * sender's other ones, receive `message.new`. Rate-limited per user.
+   */
   @Post('send')
   @RateLimited('send')
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
@@ -51,7 +55,11 @@ export class MessagesController {
     return message;
   }
 
-  /** Send the same message to every other user. */
+  /**
+   * Send the same message to every other user.
+   * @remarks Every connected user hears of it live as one `broadcast.new`. Rate-limited per user, more tightly than
+   * /send.
+   */
   @Post('send_to_all')
   @RateLimited('broadcast')
   @ApiErrors(HttpStatus.BAD_REQUEST)

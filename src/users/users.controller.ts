@@ -13,14 +13,20 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(private readonly usersService: UsersService) {}
 
-  /** List the other users, optionally only the active or inactive ones. */
+  /**
+   * List the other users, optionally only the active or inactive ones.
+   * @remarks Active means holding a live session. Keyset-paginated like GET /chat.
+   */
   @Get('users')
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listUsers(@CurrentUser() caller: AuthUser, @Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     return this.usersService.listUsers(caller.id, query);
   }
 
-  /** The logged-in user's own profile. */
+  /**
+   * The logged-in user's own profile.
+   * @remarks The user the token belongs to: a cheap way to check that a stored token still works.
+   */
   @Get('current_user')
   getCurrentUser(@CurrentUser() caller: AuthUser): CurrentUserDto {
     return this.usersService.getCurrentUser(caller);

@@ -22,7 +22,7 @@ export class HealthCheckDto {
 
   /**
    * Each indicator that is up, by name (`database`).
-   * @example { "database": { "status": "up" } }
+   * @example { "database": { "status": "up", "responseTime": 2 } }
    */
   @ApiProperty(BY_INDICATOR)
   info!: Record<string, HealthIndicatorDto>;

@@ -20,6 +20,8 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 
 /**
  * Your chats, newest activity first, each with its unread count and last message.
+ *
+ * Keyset-paginated: pass the `next_cursor` of one page as `cursor` for the next; it is null on the last.
  */
 export const listChats = <ThrowOnError extends boolean = false>(options?: Options<ListChatsData, ThrowOnError>) => (options?.client ?? client).get<ListChatsResponses, ListChatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -33,6 +35,9 @@ export const listChats = <ThrowOnError extends boolean = false>(options?: Option
 
 /**
  * A page of your conversation with one user, oldest to newest; the latest page by default.
+ *
+ * `before` pages back through older messages, `after` forward from a message id you hold; a user id that
+ * does not exist is a 404.
  */
 export const getChatHistory = <ThrowOnError extends boolean = false>(options: Options<GetChatHistoryData, ThrowOnError>) => (options.client ?? client).get<GetChatHistoryResponses, GetChatHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -46,6 +51,8 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * The logged-in user's own profile.
+ *
+ * The user the token belongs to: a cheap way to check that a stored token still works.
  */
 export const getCurrentUser = <ThrowOnError extends boolean = false>(options?: Options<GetCurrentUserData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentUserResponses, GetCurrentUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -59,21 +66,32 @@ export const getCurrentUser = <ThrowOnError extends boolean = false>(options?: O
 
 /**
  * 200 while the database answers (connected and migrated), 503 when it does not.
+ *
+ * Checks the database only; for orchestrators, /health/live and /health/ready split the question.
+ * Needs no token.
  */
 export const checkHealth = <ThrowOnError extends boolean = false>(options?: Options<CheckHealthData, ThrowOnError>) => (options?.client ?? client).get<CheckHealthResponses, CheckHealthErrors, ThrowOnError>({ url: '/health', ...options });
 
 /**
  * 200 while the process answers at all.
+ *
+ * The liveness probe: it checks nothing else, so a database outage never restarts the process.
  */
 export const checkLiveness = <ThrowOnError extends boolean = false>(options?: Options<CheckLivenessData, ThrowOnError>) => (options?.client ?? client).get<CheckLivenessResponses, CheckLivenessErrors, ThrowOnError>({ url: '/health/live', ...options });
 
 /**
  * 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM.
+ *
+ * The readiness probe: the database answers, its migrations are applied, and Redis answers when
+ * configured.
  */
 export const checkReadiness = <ThrowOnError extends boolean = false>(options?: Options<CheckReadinessData, ThrowOnError>) => (options?.client ?? client).get<CheckReadinessResponses, CheckReadinessErrors, ThrowOnError>({ url: '/health/ready', ...options });
 
 /**
  * Open a new session. Each login gets its own token; other sessions stay open.
+ *
+ * The username is matched regardless of case. A wrong username and a wrong password get the same 401.
+ * Rate-limited per client IP and per username. Needs no token.
  */
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>) => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
     url: '/login',
@@ -86,6 +104,8 @@ export const login = <ThrowOnError extends boolean = false>(options: Options<Log
 
 /**
  * End this session (or, with `all=true`, every session of this user); the tokens stop working at once.
+ *
+ * The ended sessions' live sockets receive `session.revoked` and are disconnected.
  */
 export const logout = <ThrowOnError extends boolean = false>(options?: Options<LogoutData, ThrowOnError>) => (options?.client ?? client).post<LogoutResponses, LogoutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -99,6 +119,8 @@ export const logout = <ThrowOnError extends boolean = false>(options?: Options<L
 
 /**
  * Change your password; every other session of yours ends, this one stays open.
+ *
+ * A wrong current password is a 403, not a 401: the token is fine. Rate-limited like login.
  */
 export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>) => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -116,6 +138,9 @@ export const changePassword = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * Mark the messages you received from one user as read.
+ *
+ * Without a body, all of them; with `up_to_id`, only those up to it. The sender's live sockets receive
+ * `message.read`.
  */
 export const markChatRead = <ThrowOnError extends boolean = false>(options: Options<MarkChatReadData, ThrowOnError>) => (options.client ?? client).post<MarkChatReadResponses, MarkChatReadErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -133,6 +158,9 @@ export const markChatRead = <ThrowOnError extends boolean = false>(options: Opti
 
 /**
  * Send a message to one user.
+ *
+ * Safe to retry with an Idempotency-Key header (or `client_id`). The recipient's live sockets, and the
+ * sender's other ones, receive `message.new`. Rate-limited per user.
  */
 export const sendMessage = <ThrowOnError extends boolean = false>(options: Options<SendMessageData, ThrowOnError>) => (options.client ?? client).post<SendMessageResponses, SendMessageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -150,6 +178,9 @@ export const sendMessage = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Send the same message to every other user.
+ *
+ * Every connected user hears of it live as one `broadcast.new`. Rate-limited per user, more tightly than
+ * /send.
  */
 export const sendToAll = <ThrowOnError extends boolean = false>(options: Options<SendToAllData, ThrowOnError>) => (options.client ?? client).post<SendToAllResponses, SendToAllErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -167,6 +198,9 @@ export const sendToAll = <ThrowOnError extends boolean = false>(options: Options
 
 /**
  * Create an account; the new user is logged in at once.
+ *
+ * Usernames and emails are unique regardless of case: a taken one is a 409. Rate-limited per client IP
+ * and per username. Needs no token.
  */
 export const signup = <ThrowOnError extends boolean = false>(options: Options<SignupData, ThrowOnError>) => (options.client ?? client).post<SignupResponses, SignupErrors, ThrowOnError>({
     url: '/signup',
@@ -180,6 +214,8 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
 /**
  * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
  * clients keep (see the README's "Live updates").
+ *
+ * Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.
  */
 export const syncChats = <ThrowOnError extends boolean = false>(options?: Options<SyncChatsData, ThrowOnError>) => (options?.client ?? client).get<SyncChatsResponses, SyncChatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -193,6 +229,8 @@ export const syncChats = <ThrowOnError extends boolean = false>(options?: Option
 
 /**
  * List the other users, optionally only the active or inactive ones.
+ *
+ * Active means holding a live session. Keyset-paginated like GET /chat.
  */
 export const listUsers = <ThrowOnError extends boolean = false>(options?: Options<ListUsersData, ThrowOnError>) => (options?.client ?? client).get<ListUsersResponses, ListUsersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
