@@ -6,15 +6,16 @@
  *   WEB_CONCURRENCY > 1    → node:cluster IPC through the primary (workers.ts calls setupPrimary)
  *   otherwise              → Socket.IO's in-memory adapter
  */
-import type { INestApplicationContext } from '@nestjs/common';
+import { HttpStatus, type INestApplicationContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cluster from 'node:cluster';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Redis } from 'ioredis';
+import { errorShape } from '../common/all-exceptions.filter.js';
 import { allowedOrigins, type Environment } from '../config/environment.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
 
@@ -38,6 +39,41 @@ export function originAllowed(request: IncomingMessage, allowedOrigins: string[]
   }
 }
 
+export const POLLING_REFUSED =
+  'Parley sockets are WebSocket-only, and this client tried long-polling (Socket.IO’s default first step): ' +
+  "connect with io(url, { transports: ['websocket'] })";
+
+/**
+ * A plain `io(url)` opens with an HTTP long-polling handshake, which engine.io would refuse with a bare
+ * "Transport unknown": the client reports `xhr poll error` and nothing more. This engine.io middleware, run
+ * before that check, answers the handshake as the protocol expects instead: an engine.io `open` (offering no
+ * upgrade) followed by a Socket.IO CONNECT_ERROR, so the client's `connect_error` carries the fix in
+ * `error.message`, and the API's error shape in `error.data`, as every other refused handshake does. The
+ * client then closes without retrying; any later polling request gets the same error as plain JSON.
+ */
+export function refusePolling(origins: string[]) {
+  const refusal = errorShape(HttpStatus.BAD_REQUEST, POLLING_REFUSED);
+  // Engine.IO v4 payload: packets joined by U+001E; `0` open, `4` message carrying Socket.IO's `4` CONNECT_ERROR.
+  const open = { sid: 'polling-refused', upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1 };
+  const handshakeAnswer = `0${JSON.stringify(open)}\u001e44${JSON.stringify({ message: POLLING_REFUSED, data: refusal })}`;
+  return (request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void): void => {
+    const query = new URL(request.url ?? '/', 'http://parley').searchParams;
+    // A WebSocket upgrade has no ServerResponse to write to (engine.io passes a stand-in): only plain HTTP here.
+    if (query.get('transport') !== 'polling' || request.headers.upgrade !== undefined) return next();
+    const headers: Record<string, string> = {};
+    // So a page on an allowed origin can read the answer (the same origins as the socket's Origin check).
+    const origin = request.headers.origin;
+    if (origin !== undefined && originAllowed(request, origins)) headers['Access-Control-Allow-Origin'] = origin;
+    if (request.method === 'GET' && !query.has('sid')) {
+      response.writeHead(HttpStatus.OK, { ...headers, 'Content-Type': 'text/plain; charset=UTF-8' });
+      response.end(handshakeAnswer);
+      return;
+    }
+    response.writeHead(HttpStatus.BAD_REQUEST, { ...headers, 'Content-Type': 'application/json' });
+    response.end(JSON.stringify(refusal));
+  };
+}
+
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly config: ConfigService<Environment, true>;
   private readonly redis: OptionalRedis;
@@ -57,6 +93,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_FRAME_BYTES,
       allowRequest: (request, callback) => callback(null, originAllowed(request, origins)),
     } as ServerOptions);
+    server.engine.use(refusePolling(origins));
     if (this.redis) {
       // A connection of its own, with the offline queue the shared client lacks: the adapter's reader loops on
       // XREAD, which would otherwise fail at once and spin the event loop for as long as Redis is down.

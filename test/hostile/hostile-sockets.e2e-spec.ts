@@ -46,6 +46,24 @@ describe('hostile sockets', () => {
     await testApp.close();
   }, 30_000);
 
+  it('answers a plain io(url), which starts with long-polling, with the one-line fix', async () => {
+    const client = io(url, { auth: { token: alice.token }, forceNew: true });
+    const refusals: (Error & { data?: unknown })[] = [];
+    client.on('connect_error', (error) => refusals.push(error));
+    // Long enough for Socket.IO's first reconnection attempt (1–1.5 s), had it made one.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    client.close();
+    expect(refusals).toHaveLength(1);
+    const [refusal] = refusals;
+    expect(refusal.message).toContain("io(url, { transports: ['websocket'] })");
+    expect(refusal.data).toEqual({ statusCode: 400, error: 'Bad Request', message: refusal.message });
+    // Any other polling request: the same error, as JSON.
+    const polled = await testApp.api().post('/socket.io/').query({ EIO: 4, transport: 'polling', sid: 'x' });
+    expect(polled.status).toBe(400);
+    expect(polled.body).toEqual(refusal.data);
+    await stillServing();
+  }, 30_000);
+
   it('refuses odd tokens with 401 in the API error shape', async () => {
     const tokens: unknown[] = [
       42,
