@@ -20,6 +20,7 @@ export default tseslint.config(
       'jest.config.js',
       'clients/typescript/dist/',
       'clients/typescript/src/generated/',
+      'clients/typescript/src/generated-events/',
       'clients/typescript/src/events.gen.ts',
       'clients/typescript/consumer/',
     ],

@@ -17,8 +17,7 @@ import { requestTimeout } from './common/request-timeout.middleware.js';
 import { parseTrustProxy } from './common/trust-proxy.js';
 import { createValidationPipe } from './common/validation.js';
 import { allowedOrigins, enabledLogLevels, type Environment } from './config/environment.js';
-import { buildAsyncApiDocument } from './docs/asyncapi.js';
-import { buildOpenApiDocument } from './docs/openapi.js';
+import { buildEventsDocument, buildOpenApiDocument } from './docs/openapi.js';
 import {
   observeRequests,
   reenterRequestContext,
@@ -80,7 +79,7 @@ function configureHttp(app: NestExpressApplication, observeDuration: CreateAppOp
   let events: object | undefined;
   const server: Express = app.getHttpAdapter().getInstance();
   server.get('/docs/events.json', (_request, response) => {
-    events ??= buildAsyncApiDocument(buildOpenApiDocument(app));
+    events ??= buildEventsDocument(app);
     response.json(events);
   });
 }

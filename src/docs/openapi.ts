@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { REALTIME_MODELS } from '../realtime/dto/realtime-events.dto.js';
+import { buildAsyncApiDocument } from './asyncapi.js';
 import { addRouteResponses, routeFacts } from './route-responses.js';
 import { addValidationRules } from './validation-rules.js';
 
@@ -16,7 +17,36 @@ const TAGS: Record<string, string> = {
 /** Where `npm start` and `docker compose up` serve the API; /docs-json names the host it was fetched from instead. */
 const DEFAULT_SERVER_URL = 'http://localhost:3000';
 
+/** The REST API: the routes and the schemas they use (the socket payloads are the AsyncAPI document's). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return withoutUnusedSchemas(buildDocumentWithEventModels(app));
+}
+
+/** The socket events (AsyncAPI 3), whose payloads share the REST schemas (MessageDto, ErrorResponseDto). */
+export function buildEventsDocument(app: INestApplication): ReturnType<typeof buildAsyncApiDocument> {
+  return buildAsyncApiDocument(buildDocumentWithEventModels(app));
+}
+
+/**
+ * Keeps the component schemas the paths reach, directly or through other schemas: a linter (Redocly's
+ * no-unused-components, Spectral's oas3-unused-component) flags any other, and a client generated from the
+ * REST spec has no use for them.
+ */
+function withoutUnusedSchemas(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas ?? {};
+  const referenced = (value: unknown) =>
+    [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map(([, name]) => name);
+  const used = new Set<string>();
+  for (let pending = referenced(document.paths), name = pending.pop(); name; name = pending.pop()) {
+    if (used.has(name)) continue;
+    used.add(name);
+    pending.push(...referenced(schemas[name]));
+  }
+  document.components!.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return document;
+}
+
+function buildDocumentWithEventModels(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Parley')
     .setDescription(

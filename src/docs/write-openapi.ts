@@ -7,8 +7,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createApp } from '../app.setup.js';
-import { buildAsyncApiDocument } from './asyncapi.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildEventsDocument, buildOpenApiDocument } from './openapi.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -25,8 +24,7 @@ function sortKeys(value: unknown): unknown {
 async function main(): Promise<void> {
   // The routes without a database: the app connects only when told to (connectDatabase), which this never does.
   const app = await createApp('postgres://unused/unused', { logger: false });
-  const openapi = buildOpenApiDocument(app);
-  const specs = { 'openapi.json': openapi, 'asyncapi.json': buildAsyncApiDocument(openapi) };
+  const specs = { 'openapi.json': buildOpenApiDocument(app), 'asyncapi.json': buildEventsDocument(app) };
   for (const [file, document] of Object.entries(specs)) {
     const spec = `${JSON.stringify(sortKeys(document), null, 2)}\n`;
     if (process.argv.includes('--check')) {

@@ -1,5 +1,7 @@
 // Generated from asyncapi.json by scripts/generate-events.mjs (npm run generate): do not edit.
-import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated/types.gen.js';
+import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
+
+export type { AckOkDto, BroadcastEventDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
 
 /** What the server emits: `socket.on(name, (payload) => …)`. */
 export interface ServerToClientEvents {

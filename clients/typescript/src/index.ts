@@ -6,4 +6,6 @@ export * from './generated/index.js';
 export { client } from './generated/client.gen.js';
 export { createClient, createConfig } from './generated/client/index.js';
 export type { Client, Config, RequestResult } from './generated/client/index.js';
-export { connectLive, type LiveSocket, type ClientToServerEvents, type ServerToClientEvents } from './live.js';
+export { connectLive, type LiveSocket } from './live.js';
+// The socket contract and its payload types (the ones REST does not share), from asyncapi.json.
+export type * from './events.gen.js';

@@ -4,19 +4,6 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | (string & {});
 };
 
-export type AckOkDto = {
-    ok: true;
-};
-
-export type BroadcastEventDto = {
-    created: string;
-    /**
-     * The message's first 140 characters.
-     */
-    preview: string;
-    sender_id: number;
-};
-
 export type BroadcastMessageDto = {
     /**
      * Sent to every other user.
@@ -212,26 +199,6 @@ export type MessagePageDto = {
     next_cursor: number | null;
 };
 
-export type MessageReadEventDto = {
-    read_at: string;
-    reader_id: number;
-    sender_id: number;
-    /**
-     * The highest message id now read.
-     */
-    up_to_id: number;
-};
-
-export type PresenceEventDto = {
-    last_seen_at: string | null;
-    online: boolean;
-    user_id: number;
-};
-
-export type PresenceWatchDto = {
-    user_ids: Array<number>;
-};
-
 export type ProbeDto = {
     /**
      * Each dependency checked and its state, e.g. `{"database": "up", "migrations": "applied"}`.
@@ -267,14 +234,6 @@ export type SessionDto = {
      */
     token: string;
     user: CurrentUserDto;
-};
-
-export type SessionExpiredEventDto = {
-    [key: string]: unknown;
-};
-
-export type SessionRevokedEventDto = {
-    reason: 'logout' | 'logout_all' | 'password_changed';
 };
 
 export type SignupDto = {
@@ -334,22 +293,6 @@ export type SyncPageDto = {
      * True without `since`, or when too much changed to list: reload GET /chat, then go on from `next_cursor`.
      */
     reset: boolean;
-};
-
-export type TypingDto = {
-    typing: boolean;
-    /**
-     * The peer you are typing to.
-     */
-    user_id: number;
-};
-
-export type TypingEventDto = {
-    typing: boolean;
-    /**
-     * Who is typing.
-     */
-    user_id: number;
 };
 
 export type UserPageDto = {
