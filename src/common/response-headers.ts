@@ -4,6 +4,9 @@
  */
 import type { HeaderObject } from '@nestjs/swagger';
 
+/** Set on every response by the request observer; the error body repeats it as `requestId`. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
 export const RESPONSE_HEADERS = {
   'Retry-After': {
     description: 'How many seconds to wait before trying again',

@@ -6,9 +6,9 @@
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createApp } from '../app.setup.js';
-import { buildAsyncApiDocument } from './asyncapi.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { createApp } from './app.setup.js';
+import { buildAsyncApiDocument } from './docs/asyncapi.js';
+import { buildOpenApiDocument } from './docs/openapi.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
