@@ -40,7 +40,7 @@ export class ChatsController {
 
   /**
    * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
-   * clients keep (see the README's "Live updates").
+   * clients keep (see docs/realtime.md).
    */
   @Get('sync')
   @ApiErrors(HttpStatus.BAD_REQUEST)

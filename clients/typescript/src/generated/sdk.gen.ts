@@ -179,7 +179,7 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
 
 /**
  * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
- * clients keep (see the README's "Live updates").
+ * clients keep (see docs/realtime.md).
  */
 export const syncChats = <ThrowOnError extends boolean = false>(options?: Options<SyncChatsData, ThrowOnError>) => (options?.client ?? client).get<SyncChatsResponses, SyncChatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
