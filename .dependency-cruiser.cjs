@@ -4,7 +4,8 @@
  * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
  * Features: src/users, src/messages, src/chats, src/auth, src/health.
  * Above them: src/realtime (listens to the features' events) and the composition
- * files at src/ (app.module, app.setup, main, server, workers, data-source-options) with src/docs.
+ * files at src/ (app.module, app.setup, main, server, workers, data-source-options, and the entry-point
+ * scripts write-openapi and check-breaking), which build on src/docs (the documents createApp serves).
  */
 const GROUND = '^src/(common|config|database|events|redis|observability)/';
 const FEATURES = '^src/(users|messages|chats|auth|health)/';
@@ -27,6 +28,14 @@ module.exports = {
       to: { path: [FEATURES, '^src/rate-limits/', '^src/realtime/', '^src/docs/', COMPOSITION] },
     },
     {
+      name: 'common-is-the-lowest-floor',
+      severity: 'error',
+      comment:
+        'src/common/ (the error shape, validation, caller identity) sits under the rest of the ground floor: a constant two floors share lives here, not above.',
+      from: { path: '^src/common/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/(config|database|events|redis|observability)/' },
+    },
+    {
       name: 'features-never-import-realtime',
       severity: 'error',
       comment: 'Features publish events after commit; realtime/ listens. Never the other way round.',
@@ -36,8 +45,9 @@ module.exports = {
     {
       name: 'nothing-imports-the-composition',
       severity: 'error',
-      comment: 'The composition files assemble the app; only the entry points, docs and tests build on them.',
-      from: { path: '^src/', pathNot: [COMPOSITION, '^src/docs/'] },
+      comment:
+        'The composition files assemble the app; only the entry points (and their scripts: the spec writer, CLIs) and tests build on them. src/docs/ is below them: createApp serves what it builds.',
+      from: { path: '^src/', pathNot: COMPOSITION },
       to: { path: COMPOSITION },
     },
     {
@@ -79,7 +89,7 @@ module.exports = {
       comment: 'A file nothing imports is dead (entry points, specs and configs aside).',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^ormconfig\\.ts$', '^src/docs/write-openapi\\.ts$', '^bench/(run|explain|http-floor)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
+        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^ormconfig\\.ts$', '^src/write-openapi\\.ts$', '^bench/(run|explain|http-floor)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
       },
       to: {},
     },

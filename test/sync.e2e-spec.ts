@@ -2,7 +2,7 @@
  * Catching up without loss: `GET /chat/{id}?after=` never skips a committed
  * message, and `GET /sync` returns every chat whose change committed after the
  * cursor was issued, including changes of transactions that committed out of
- * id order. The live client's reconnect relies on both (README, Live updates).
+ * id order. The live client's reconnect relies on both (docs/realtime.md).
  */
 import pg from 'pg';
 import { SYNC_LIMIT } from '../src/chats/chats.service.js';

@@ -7,8 +7,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorResponseDto } from './error-response.dto.js';
-import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
 import { bearerChallenge } from './caller/bearer-token.js';
+import { REQUEST_ID_HEADER } from './response-headers.js';
 import { isDatabaseUnavailable } from './postgres-errors.js';
 import { RequestValidationException } from './validation.js';
 

@@ -5,7 +5,9 @@
  * A new header is one entry here, named where the responses that carry it are declared.
  */
 import type { HeaderObject } from '@nestjs/swagger';
-import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
+
+/** Set on every response by the request observer; the error body repeats it as `requestId`. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 export const RESPONSE_HEADERS = {
   'Retry-After': {

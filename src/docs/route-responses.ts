@@ -11,8 +11,7 @@ import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { errorResponse } from '../common/api-errors.decorator.js';
-import { RESPONSE_HEADERS } from '../common/response-headers.js';
-import { REQUEST_ID_HEADER } from '../observability/request-observer.js';
+import { REQUEST_ID_HEADER, RESPONSE_HEADERS } from '../common/response-headers.js';
 import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 import { RATE_LIMIT_GROUP } from '../rate-limits/rate-limit.decorator.js';
 

@@ -2,7 +2,7 @@
  * The in-process bus features publish to. Our own few lines rather than
  * @nestjs/event-emitter: that package is CommonJS and require()s
  * @nestjs/common, which Jest cannot load on Node 20 now that Nest 12 ships
- * ES modules only (README, "Why ESM").
+ * ES modules only (docs/development.md, "Why ESM").
  */
 import { Injectable, Logger } from '@nestjs/common';
 import type { DomainEventName, DomainEvents } from './domain-events.js';

@@ -12,9 +12,8 @@
 import { Logger, type LogLevel } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_HEADER } from '../common/response-headers.js';
 import { requestContext, type RequestContext } from './request-context.js';
-
-export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 // Long enough for any tracing id, short and plain enough to be safe in logs and headers.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;

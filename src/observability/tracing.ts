@@ -3,7 +3,7 @@
  * is set. The SDK and its instrumentations are not production dependencies of Parley
  * (dozens of packages an operator who does not trace would carry in every
  * image): an operator who traces installs them beside the app
- * (README, Operations). Imported dynamically, so with tracing off nothing of it is loaded.
+ * (docs/operations.md, Tracing). Imported dynamically, so with tracing off nothing of it is loaded.
  * The trace SDK itself, not @opentelemetry/sdk-node: that one brings every exporter with it, gRPC and protobufjs
  * (an install script) among them, and npm counts @grpc/grpc-js as a production package here because
  * @nestjs/terminus names it as an optional peer, so even as a dev dependency it would land in every image.

@@ -14,7 +14,7 @@ import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-str
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cluster from 'node:cluster';
 import type { Server, ServerOptions } from 'socket.io';
-import type { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { errorShape } from '../common/all-exceptions.filter.js';
 import { allowedOrigins, type Environment } from '../config/environment.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
@@ -74,10 +74,33 @@ export function refusePolling(origins: string[]) {
   };
 }
 
+/**
+ * The client handed to the Redis streams adapter. The adapter publishes on it and duplicates it for its XREAD
+ * readers and its SUBSCRIBE connection, and never awaits SUBSCRIBE: with a retry limit, a Redis that is down
+ * when the server starts rejects that promise unhandled, which ends the process (seen on Node 24), and a
+ * subscription that failed is never made again. So the copies wait for Redis however long it takes (ioredis
+ * subscribes again on reconnect), while publishing keeps its limit and fails fast. The copies are kept so that
+ * closing ends them too: a reader blocked on a Redis that is down would otherwise reconnect forever.
+ */
+class StreamsAdapterClient extends Redis {
+  private readonly copies = new Set<Redis>();
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    const copy = new Redis({ ...this.options, maxRetriesPerRequest: null, ...override });
+    this.copies.add(copy);
+    return copy;
+  }
+
+  closeAll(): void {
+    for (const copy of this.copies) copy.disconnect();
+    this.disconnect();
+  }
+}
+
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly config: ConfigService<Environment, true>;
   private readonly redis: OptionalRedis;
-  private publisher?: Redis;
+  private publisher?: StreamsAdapterClient;
 
   constructor(app: INestApplicationContext) {
     super(app);
@@ -97,7 +120,11 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (this.redis) {
       // A connection of its own, with the offline queue the shared client lacks: the adapter's reader loops on
       // XREAD, which would otherwise fail at once and spin the event loop for as long as Redis is down.
-      this.publisher = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+      this.publisher = new StreamsAdapterClient({
+        ...this.redis.options,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 1,
+      });
       server.adapter(createRedisStreamsAdapter(this.publisher));
     } else if (cluster.isWorker) server.adapter(createClusterAdapter());
     return server;
@@ -105,6 +132,6 @@ export class RealtimeIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    this.publisher?.disconnect();
+    this.publisher?.closeAll();
   }
 }

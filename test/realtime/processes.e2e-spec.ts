@@ -142,7 +142,7 @@ describe('live updates across processes', () => {
       const sender = await signup(two.url);
       const receivers = await Promise.all(Array.from({ length: 3 }, () => signup(two.url)));
       const held = receivers.map(() => new Set<number>());
-      // The README's algorithm: 1. connect the socket, 2. /sync for a cursor (no history yet: nothing to load).
+      // The catch-up algorithm of docs/realtime.md: 1. connect the socket, 2. /sync for a cursor (no history yet: nothing to load).
       const clients = await Promise.all(
         receivers.map(async (receiver, i) => {
           const socket = await open(`http://127.0.0.1:${balancer.port}`, receiver, { reconnection: true });

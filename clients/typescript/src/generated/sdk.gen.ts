@@ -213,7 +213,7 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
 
 /**
  * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
- * clients keep (see the README's "Live updates").
+ * clients keep (see docs/realtime.md).
  *
  * Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.
  */

@@ -4,7 +4,7 @@
  * a copy of openapi.json and the approved list empties.
  */
 import { readFileSync } from 'node:fs';
-import { findBreakingChanges, type OpenApiDocument } from './breaking-changes.js';
+import { findBreakingChanges, type OpenApiDocument } from './docs/breaking-changes.js';
 
 const RELEASED = 'clients/openapi.released.json';
 const APPROVED = 'clients/breaking-changes.approved.json';

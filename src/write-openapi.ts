@@ -6,8 +6,8 @@
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createApp } from '../app.setup.js';
-import { buildEventsDocument, buildOpenApiDocument } from './openapi.js';
+import { createApp } from './app.setup.js';
+import { buildEventsDocument, buildOpenApiDocument } from './docs/openapi.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
