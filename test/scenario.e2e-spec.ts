@@ -1,5 +1,15 @@
 /* The original service's acceptance story, end to end through the SDK a frontend team would use. */
-import { getChatHistory, listChats, listUsers, login, logout, markChatRead, sendMessage, signup } from '@parley/client';
+import {
+  createClient,
+  getChatHistory,
+  listChats,
+  listUsers,
+  login,
+  logout,
+  markChatRead,
+  sendMessage,
+  signup,
+} from '@parley/client';
 import { listenForSdk, type SdkTarget } from './support/sdk-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -82,6 +92,34 @@ describe('the seed scenario', () => {
       });
       expect(seen.messages[0]).toMatchObject({ id: sent.data.id, read: true });
       expect(seen.messages[0].read_at).toEqual(expect.any(String));
+    }
+  });
+
+  it('sends the token in the Authorization header only, never in a URL where proxies and logs keep it', async () => {
+    const password = 'password-of-user';
+    const { data: session } = await signup({
+      client: sdk.anonymous,
+      body: { username: 'url_check', email: 'url_check@example.com', password_1: password, password_2: password },
+      throwOnError: true,
+    });
+    const sent: Request[] = [];
+    const client = createClient({
+      baseUrl: sdk.baseUrl,
+      auth: session.token,
+      fetch: (request: Request) => {
+        sent.push(request.clone());
+        return fetch(request);
+      },
+    });
+
+    await listChats({ client, query: { limit: 5 }, throwOnError: true });
+    await listUsers({ client, query: { type: 'active' }, throwOnError: true });
+
+    expect(sent).toHaveLength(2);
+    for (const request of sent) {
+      expect(request.url).not.toContain(session.token);
+      expect(new URL(request.url).searchParams.has('token')).toBe(false);
+      expect(request.headers.get('authorization')).toBe(`Bearer ${session.token}`);
     }
   });
 });

@@ -4,8 +4,9 @@
  * from `Authorization: Bearer`, a `token` query parameter or a `token` field
  * of the JSON body (the last two for clients of the original service). The
  * guard takes the legacy token out of the query and body, so the DTOs, which
- * do not declare it, validate only the payload; the spec describes it once, as
- * the `legacy_token` security scheme.
+ * do not declare it, validate only the payload; the spec mentions it once, in
+ * the bearer scheme's description, and lists no scheme for it on any route, so
+ * generated clients never put the token in a URL.
  */
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

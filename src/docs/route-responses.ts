@@ -15,8 +15,13 @@ import { REQUEST_ID_HEADER, RESPONSE_HEADERS } from '../common/response-headers.
 import { IS_PUBLIC_KEY } from '../common/caller/public.decorator.js';
 import { RATE_LIMIT_GROUP } from '../rate-limits/rate-limit.decorator.js';
 
-/** The security schemes a token may use (openapi.ts declares them); any one of them is enough. */
-export const TOKEN_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { legacy_token: [] }];
+/**
+ * The security a protected route names: the bearer header only. The server still takes the legacy `token` query
+ * parameter (the bearer scheme's description in openapi.ts says so), but a route listing it as a scheme would make generated clients send
+ * it too: @hey-api/openapi-ts applies every scheme listed, so every SDK request put the token in its URL, where
+ * proxies and access logs keep it.
+ */
+export const TOKEN_SECURITY: Record<string, string[]>[] = [{ bearer: [] }];
 
 export interface RouteFacts {
   isPublic: boolean;

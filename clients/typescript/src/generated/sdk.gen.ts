@@ -24,11 +24,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * Keyset-paginated: pass the `next_cursor` of one page as `cursor` for the next; it is null on the last.
  */
 export const listChats = <ThrowOnError extends boolean = false>(options?: Options<ListChatsData, ThrowOnError>) => (options?.client ?? client).get<ListChatsResponses, ListChatsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/chat',
     ...options
 });
@@ -40,11 +36,7 @@ export const listChats = <ThrowOnError extends boolean = false>(options?: Option
  * does not exist is a 404.
  */
 export const getChatHistory = <ThrowOnError extends boolean = false>(options: Options<GetChatHistoryData, ThrowOnError>) => (options.client ?? client).get<GetChatHistoryResponses, GetChatHistoryErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/chat/{user_id}',
     ...options
 });
@@ -55,11 +47,7 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
  * The user the token belongs to: a cheap way to check that a stored token still works.
  */
 export const getCurrentUser = <ThrowOnError extends boolean = false>(options?: Options<GetCurrentUserData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentUserResponses, GetCurrentUserErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/current_user',
     ...options
 });
@@ -108,11 +96,7 @@ export const login = <ThrowOnError extends boolean = false>(options: Options<Log
  * The ended sessions' live sockets receive `session.revoked` and are disconnected.
  */
 export const logout = <ThrowOnError extends boolean = false>(options?: Options<LogoutData, ThrowOnError>) => (options?.client ?? client).post<LogoutResponses, LogoutErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/logout',
     ...options
 });
@@ -123,11 +107,7 @@ export const logout = <ThrowOnError extends boolean = false>(options?: Options<L
  * A wrong current password is a 403, not a 401: the token is fine. Rate-limited like login.
  */
 export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>) => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/password',
     ...options,
     headers: {
@@ -143,11 +123,7 @@ export const changePassword = <ThrowOnError extends boolean = false>(options: Op
  * `message.read`.
  */
 export const markChatRead = <ThrowOnError extends boolean = false>(options: Options<MarkChatReadData, ThrowOnError>) => (options.client ?? client).post<MarkChatReadResponses, MarkChatReadErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/read/{user_id}',
     ...options,
     headers: {
@@ -163,11 +139,7 @@ export const markChatRead = <ThrowOnError extends boolean = false>(options: Opti
  * sender's other ones, receive `message.new`. Rate-limited per user.
  */
 export const sendMessage = <ThrowOnError extends boolean = false>(options: Options<SendMessageData, ThrowOnError>) => (options.client ?? client).post<SendMessageResponses, SendMessageErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/send',
     ...options,
     headers: {
@@ -183,11 +155,7 @@ export const sendMessage = <ThrowOnError extends boolean = false>(options: Optio
  * /send.
  */
 export const sendToAll = <ThrowOnError extends boolean = false>(options: Options<SendToAllData, ThrowOnError>) => (options.client ?? client).post<SendToAllResponses, SendToAllErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/send_to_all',
     ...options,
     headers: {
@@ -218,11 +186,7 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
  * Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.
  */
 export const syncChats = <ThrowOnError extends boolean = false>(options?: Options<SyncChatsData, ThrowOnError>) => (options?.client ?? client).get<SyncChatsResponses, SyncChatsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/sync',
     ...options
 });
@@ -233,11 +197,7 @@ export const syncChats = <ThrowOnError extends boolean = false>(options?: Option
  * Active means holding a live session. Keyset-paginated like GET /chat.
  */
 export const listUsers = <ThrowOnError extends boolean = false>(options?: Options<ListUsersData, ThrowOnError>) => (options?.client ?? client).get<ListUsersResponses, ListUsersErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, {
-            in: 'query',
-            name: 'token',
-            type: 'apiKey'
-        }],
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/users',
     ...options
 });
