@@ -106,7 +106,9 @@ describe('the seed scenario', () => {
     const client = createClient({
       baseUrl: sdk.baseUrl,
       auth: session.token,
-      fetch: (request: Request) => {
+      // The SDK hands its fetch one Request, built with the URL and headers it chose.
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        const request = new Request(input, init);
         sent.push(request.clone());
         return fetch(request);
       },
