@@ -36,7 +36,7 @@ async function explain(
     );
     for (let run = 0; run < 6; run++) await client.query(`EXECUTE explained(${rows[0].literals})`);
     const plan = await client.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE explained(${rows[0].literals})`,
+      `EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) EXECUTE explained(${rows[0].literals})`,
     );
     return `-- ${statement.name}(${parameters})\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`;
   } finally {

@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Only the operations-cost comparison (bench/observability.ts), e.g. with many rounds on a noisy machine. */
   observabilityOnly: boolean;
   loadGenerator: LoadGenerator;
+  /** How long the service sits idle before the after-idle second (30 s; 2 s with --smoke, so CI stays quick). */
+  idleSeconds: number;
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -37,6 +39,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       growth: { type: 'string' },
       workers: { type: 'string' },
       'load-generator': { type: 'string' },
+      'idle-seconds': { type: 'string' },
     },
   });
   const loadGenerator = values['load-generator'] ?? (wrkIsInstalled() ? 'wrk' : 'autocannon');
@@ -59,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       smoke: true,
       observabilityOnly: values['observability-only'] ?? false,
       loadGenerator,
+      idleSeconds: number(values['idle-seconds'], 2),
     };
   }
   return {
@@ -75,5 +79,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     smoke: false,
     observabilityOnly: values['observability-only'] ?? false,
     loadGenerator,
+    idleSeconds: number(values['idle-seconds'], 30),
   };
 }

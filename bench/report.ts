@@ -9,6 +9,16 @@ export interface EndpointRow {
   baseline: LoadResult;
   /** The same endpoint with a single connection: the cost of one request, without queueing. */
   single: LoadResult;
+  /** Writes only: the bare server's POST /send (bench/http-floor.ts) in the same alternating rounds. */
+  floor?: LoadResult;
+}
+
+/** The first second of load after `idleSeconds` of none, and the second just before the lull. */
+export interface AfterIdleRow {
+  endpoint: string;
+  idleSeconds: number;
+  warm: LoadResult;
+  afterIdle: LoadResult;
 }
 
 export interface BenchReport {
@@ -28,6 +38,7 @@ export interface BenchReport {
   rssMiB: { afterStart: number; afterWarmUp: number; afterRun: number } | null;
   /** GET /current_user on a bare node:http server: what any Node.js HTTP service gets here. */
   floor: LoadResult | null;
+  afterIdle: AfterIdleRow[];
   /** The cost of JSON logs and metrics (bench/observability.ts). */
   observability: ObservabilityRow[];
 }
@@ -55,6 +66,42 @@ export function toMarkdown(report: BenchReport): string {
           `| ${endpoint} | ${fixed(service.requestsPerSecond, 0)} | ${fixed(service.p50)} | ${fixed(service.p99)} | ${service.failures} | ` +
           `${fixed(baseline.requestsPerSecond, 0)} | ${fixed(baseline.p50)} | ${fixed((100 * service.requestsPerSecond) / baseline.requestsPerSecond, 0)}% | ` +
           `${milliseconds(single.p50)} |`,
+      ),
+      '',
+    );
+  }
+  const writes = report.endpoints.filter((row) => row.floor);
+  if (writes.length > 0) {
+    const share = (part: LoadResult, whole: LoadResult) =>
+      `${fixed((100 * part.requestsPerSecond) / whole.requestsPerSecond, 0)}%`;
+    lines.push(
+      'Write floor: POST /send on the bare node:http server (same workers and pools): the token lookup and one ' +
+        'INSERT into a table with only a primary key, as the prototype did; measured in the same alternating rounds.',
+      '',
+      '| endpoint | req/s | SQL baseline req/s | write floor req/s | service / baseline | service / write floor | floor p50 ms |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...writes.map(
+        ({ endpoint, service, baseline, floor }) =>
+          `| ${endpoint} | ${fixed(service.requestsPerSecond, 0)} | ${fixed(baseline.requestsPerSecond, 0)} | ` +
+          `${fixed(floor!.requestsPerSecond, 0)} | ${share(service, baseline)} | ${share(service, floor!)} | ${milliseconds(floor!.p50)} |`,
+      ),
+      '',
+    );
+    const [random, one] = ['POST /send (random pairs)', 'POST /send (one conversation)'].map((name) =>
+      writes.find((row) => row.endpoint === name),
+    );
+    if (random && one) {
+      lines.push(`One conversation / random pairs: ${share(one.service, random.service)}.`, '');
+    }
+  }
+  if (report.afterIdle.length > 0) {
+    lines.push(
+      '| after idle | idle s | p99 ms, first second after | p99 ms, the second before | after / before | req/s after (before) |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...report.afterIdle.map(
+        ({ endpoint, idleSeconds, warm, afterIdle }) =>
+          `| ${endpoint} | ${idleSeconds} | ${fixed(afterIdle.p99)} | ${fixed(warm.p99)} | ${fixed(afterIdle.p99 / warm.p99, 2)}× | ` +
+          `${fixed(afterIdle.requestsPerSecond, 0)} (${fixed(warm.requestsPerSecond, 0)}) |`,
       ),
       '',
     );

@@ -13,7 +13,7 @@ import type { LoadResult } from './load-types.js';
 import { medianRound, runHttpLoad, runSqlLoad } from './load.js';
 import { measureObservability } from './observability.js';
 import { type BenchOptions, parseOptions } from './options.js';
-import { type BenchReport, writeReport } from './report.js';
+import { type AfterIdleRow, type BenchReport, writeReport } from './report.js';
 import { buildScenarios, type Scenario, type ScenarioKey } from './scenarios.js';
 import { benchToken, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
@@ -71,15 +71,25 @@ async function medianOf(rounds: number, measure: () => Promise<LoadResult>): Pro
  */
 async function alternate(
   rounds: number,
-  measure: { service: () => Promise<LoadResult>; baseline: () => Promise<LoadResult> },
-): Promise<{ service: LoadResult; baseline: LoadResult }> {
+  measure: {
+    service: () => Promise<LoadResult>;
+    baseline: () => Promise<LoadResult>;
+    floor?: () => Promise<LoadResult>;
+  },
+): Promise<{ service: LoadResult; baseline: LoadResult; floor?: LoadResult }> {
   const service: LoadResult[] = [];
   const baseline: LoadResult[] = [];
+  const floor: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     service.push(await measure.service());
     baseline.push(await measure.baseline());
+    if (measure.floor) floor.push(await measure.floor());
   }
-  return { service: medianRound(service), baseline: medianRound(baseline) };
+  return {
+    service: medianRound(service),
+    baseline: medianRound(baseline),
+    ...(measure.floor ? { floor: medianRound(floor) } : {}),
+  };
 }
 
 /** A few seconds of traffic first, so the figures are of a warm (JIT-compiled) service. */
@@ -121,15 +131,27 @@ async function growthCurve(
   }
 }
 
-/** GET /current_user on a bare node:http server (bench/http-floor.ts) with the service's workers and pools. */
-async function measureFloor(options: BenchOptions, databaseUrl: string, currentUser: Scenario): Promise<LoadResult> {
-  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist-bench/bench/http-floor.js');
-  try {
-    await runHttpLoad(floor.url, currentUser.next, { ...options, durationSeconds: 1 });
-    return await medianOf(options.rounds, () => runHttpLoad(floor.url, currentUser.next, options));
-  } finally {
-    await floor.stop();
-  }
+/** GET /current_user on the bare node:http server (bench/http-floor.ts) with the service's workers and pools. */
+async function measureFloor(options: BenchOptions, floorUrl: string, currentUser: Scenario): Promise<LoadResult> {
+  await runHttpLoad(floorUrl, currentUser.next, { ...options, durationSeconds: 1 });
+  return await medianOf(options.rounds, () => runHttpLoad(floorUrl, currentUser.next, options));
+}
+
+/** The writes, measured against the write floor (the bare server's POST /send) in the same alternating rounds. */
+const WRITE_ROWS: ScenarioKey[] = ['send', 'sendOneConversation'];
+
+/**
+ * The first second of load after the service sat idle, against the second just before: the pool's idle
+ * connections, and what each had prepared, are what a lull can take away.
+ */
+async function measureAfterIdle(options: BenchOptions, serviceUrl: string, scenario: Scenario): Promise<AfterIdleRow> {
+  const second = { ...options, durationSeconds: 1 };
+  await runHttpLoad(serviceUrl, scenario.next, second);
+  const warm = await runHttpLoad(serviceUrl, scenario.next, second);
+  await new Promise((resolve) => setTimeout(resolve, options.idleSeconds * 1000));
+  const afterIdle = await runHttpLoad(serviceUrl, scenario.next, second);
+  log(`${scenario.name} after ${options.idleSeconds} s idle: p99 ${afterIdle.p99} ms (warm ${warm.p99} ms)`);
+  return { endpoint: scenario.name, idleSeconds: options.idleSeconds, warm, afterIdle };
 }
 
 async function reportObservability(
@@ -156,29 +178,37 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     return;
   }
   const service = await startService(databaseUrl, PORT, serviceEnv(options));
+  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist-bench/bench/http-floor.js');
   try {
     const afterStart = service.rssMiB();
     const { currentUser, activeUsers, chatList, latestHistory, deepHistory } = scenarios;
     // Reads only: a warm-up of the writes would change the data the reads are then measured on.
     await warmUp(service.url, [currentUser, activeUsers, chatList, latestHistory, deepHistory], options);
+    await warmUp(floor.url, [scenarios.send], options);
     const afterWarmUp = service.rssMiB();
-    for (const scenario of Object.values(scenarios)) {
-      const { service: serviceResult, baseline } = await alternate(options.rounds, {
+    for (const [key, scenario] of Object.entries(scenarios) as [ScenarioKey, Scenario][]) {
+      const measured = await alternate(options.rounds, {
         service: () => runHttpLoad(service.url, scenario.next, options),
         baseline: () => runSqlLoad(pool, () => scenario.baseline(pool), options),
+        ...(WRITE_ROWS.includes(key) ? { floor: () => runHttpLoad(floor.url, scenario.next, options) } : {}),
       });
       const single = await runHttpLoad(service.url, scenario.next, {
         ...options,
         concurrency: 1,
         durationSeconds: SINGLE_SECONDS,
       });
-      report.endpoints.push({ endpoint: scenario.name, service: serviceResult, baseline, single });
+      report.endpoints.push({ endpoint: scenario.name, ...measured, single });
       log(
-        `${scenario.name}: ${serviceResult.requestsPerSecond.toFixed(0)} req/s (baseline ${baseline.requestsPerSecond.toFixed(0)}), p50 ${serviceResult.p50} ms, non-2xx ${serviceResult.failures}`,
+        `${scenario.name}: ${measured.service.requestsPerSecond.toFixed(0)} req/s (baseline ${measured.baseline.requestsPerSecond.toFixed(0)}` +
+          `${measured.floor ? `, write floor ${measured.floor.requestsPerSecond.toFixed(0)}` : ''}), p50 ${measured.service.p50} ms, non-2xx ${measured.service.failures}`,
       );
     }
+    for (const scenario of [chatList, scenarios.send]) {
+      report.afterIdle.push(await measureAfterIdle(options, service.url, scenario));
+    }
     report.rssMiB = { afterStart, afterWarmUp, afterRun: service.rssMiB() };
-    report.floor = await measureFloor(options, databaseUrl, scenarios.currentUser);
+    report.floor = await measureFloor(options, floor.url, currentUser);
+    await floor.stop();
     await reportObservability(options, databaseUrl, scenarios, report);
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
@@ -188,6 +218,7 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     }
   } finally {
     await service.stop();
+    await floor.stop();
   }
   const { rows } = await pool.query<{ inconsistent: number }>(INCONSISTENT_CHATS_SQL);
   report.inconsistentChats = rows[0].inconsistent;
@@ -212,6 +243,7 @@ async function main(): Promise<void> {
       'rounds (service and baseline alternating; medians)': options.rounds,
       'service workers': options.workers,
       'load generator': options.loadGenerator,
+      'idle seconds before the after-idle second': options.idleSeconds,
     },
     endpoints: [],
     broadcasts: [],
@@ -219,6 +251,7 @@ async function main(): Promise<void> {
     inconsistentChats: null,
     rssMiB: null,
     floor: null,
+    afterIdle: [],
     observability: [],
   };
   try {

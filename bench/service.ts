@@ -90,8 +90,10 @@ export async function startService(
     pid: child.pid as number,
     rssMiB: () => treeRssMiB(child.pid as number),
     cpuSeconds: () => treeCpuSeconds(child.pid as number),
+    // Once stopped, stopping again is a no-op (a run stops the floor early, and again on the way out).
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

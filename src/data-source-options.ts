@@ -31,7 +31,17 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    // Fail fast while the database is unreachable (answered as 503), and never let a query hang.
-    extra: { max: poolSize, connectionTimeoutMillis: 2_000, statement_timeout: 10_000 },
+    extra: {
+      max: poolSize,
+      // Every connection, once opened, stays open: pg closes a connection idle for idleTimeoutMillis (10 s)
+      // unless the pool is at `min`, and each one it closes costs the first request after a lull a new
+      // connection and every named statement prepared again (p99 of the first second after 30 s idle was
+      // 2.4–3.3× the warm p99; docs/performance.md). A pool of `max` connections is what the database must
+      // allow for anyway under load.
+      min: poolSize,
+      // Fail fast while the database is unreachable (answered as 503), and never let a query hang.
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 10_000,
+    },
   };
 }

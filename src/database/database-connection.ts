@@ -6,6 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { type DataSource, type Migration, MigrationExecutor } from 'typeorm';
+import { poolOf } from './prepared-statements.js';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
@@ -30,6 +31,16 @@ async function migrateExclusively(dataSource: DataSource): Promise<Migration[]> 
   }
 }
 
+/**
+ * Opens the pool's `min` connections now, before traffic: otherwise the first requests after a start (a
+ * deploy, a restarted worker) each wait for a connection of their own while the load is already on.
+ */
+async function openPool(dataSource: DataSource): Promise<void> {
+  const pool = poolOf(dataSource);
+  const clients = await Promise.all(Array.from({ length: pool.options.min ?? 0 }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
 /** Initializes the DataSource and applies pending migrations (unless `migrate` is false), retrying until both succeed. */
 export async function connectDatabase(
   dataSource: DataSource,
@@ -39,6 +50,7 @@ export async function connectDatabase(
   for (let attempt = 1; ; attempt++) {
     try {
       if (!dataSource.isInitialized) await dataSource.initialize();
+      await openPool(dataSource);
       if (!migrate) {
         logger.log('Connected; migrations left to a separate job (MIGRATIONS_RUN=false)');
         return;
