@@ -46,10 +46,8 @@ export async function measureObservability(
   const services: Partial<Record<Variant, RunningService>> = {};
   try {
     for (const variant of variants) {
-      // Ports the kernel says are free: another service (or another benchmark) may hold fixed ones.
       services[variant] = await startService(
         databaseUrl,
-        await findFreePort(),
         { ...serviceEnv, ...(await variantEnv(variant)) },
         undefined,
         { discardStdout: true },

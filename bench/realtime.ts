@@ -10,7 +10,6 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { hashToken } from '../src/auth/tokens.js';
-import { findFreePort } from '../src/database/embedded-postgres.js';
 import type { ServerToClientEvents } from '../src/realtime/events.js';
 import { createBenchDatabase } from './database.js';
 import { percentile } from './load.js';
@@ -116,7 +115,7 @@ async function withServices<T>(
 ) {
   const services: RunningService[] = [];
   try {
-    for (const env of envs) services.push(await startService(url, await findFreePort(), { ...LIMITS, ...env }));
+    for (const env of envs) services.push(await startService(url, { ...LIMITS, ...env }));
     return await work(services);
   } finally {
     await Promise.all(services.map((service) => service.stop()));

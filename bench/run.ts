@@ -18,7 +18,6 @@ import { buildScenarios, type Scenario, type ScenarioKey } from './scenarios.js'
 import { benchToken, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
-const PORT = 39_180;
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
 const POOL_SIZE = 10;
 
@@ -52,6 +51,7 @@ async function broadcast(
     method: 'POST',
     headers: { authorization: `Bearer ${benchToken(HOT_USER)}`, 'content-type': 'application/json' },
     body: JSON.stringify({ message: `broadcast to ${recipients}` }),
+    signal: AbortSignal.timeout(120_000),
   });
   const milliseconds = performance.now() - started;
   if (!response.ok) throw new Error(`send_to_all answered ${response.status}`);
@@ -103,7 +103,7 @@ async function growthCurve(
   pool: pg.Pool,
   report: BenchReport,
 ): Promise<void> {
-  const service = await startService(databaseUrl, PORT, serviceEnv(options));
+  const service = await startService(databaseUrl, serviceEnv(options));
   try {
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
@@ -177,8 +177,8 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     await reportObservability(options, databaseUrl, scenarios, report);
     return;
   }
-  const service = await startService(databaseUrl, PORT, serviceEnv(options));
-  const floor = await startService(databaseUrl, PORT + 1, serviceEnv(options), 'dist-bench/bench/http-floor.js');
+  const service = await startService(databaseUrl, serviceEnv(options));
+  const floor = await startService(databaseUrl, serviceEnv(options), 'dist-bench/bench/http-floor.js');
   try {
     const afterStart = service.rssMiB();
     const { currentUser, activeUsers, chatList, latestHistory, deepHistory } = scenarios;

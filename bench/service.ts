@@ -1,6 +1,7 @@
 /* Runs the service as users do: the built dist/src/main.js in its own process (or the floor server). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { findFreePort } from '../src/database/embedded-postgres.js';
 
 export interface RunningService {
   url: string;
@@ -62,13 +63,20 @@ function treeCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** How long stop() waits for a drained exit before it kills the service's processes. */
+const STOP_GRACE_MS = 20_000;
+
+/**
+ * Starts the service on a port the kernel says is free, never a fixed one: a fixed port another process
+ * holds (a benchmark left running, a neighbour) would have the harness measure that process instead.
+ */
 export async function startService(
   databaseUrl: string,
-  port: number,
   extraEnv: Record<string, string> = {},
   script = 'dist/src/main.js',
   { discardStdout = false } = {},
 ): Promise<RunningService> {
+  const port = await findFreePort();
   const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,
@@ -94,7 +102,22 @@ export async function startService(
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // A service that does not drain in time is killed with its workers, so the run always ends.
+        const workers = tree(child.pid as number).slice(1);
+        const kill = setTimeout(() => {
+          console.error(`[bench] the service did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; killing it`);
+          for (const pid of [child.pid as number, ...workers.map(Number)]) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+        }, STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -8,7 +8,6 @@
  * runtime's heap sizing. Run it under each Node.js version to compare them.
  */
 import { parseArgs } from 'node:util';
-import { findFreePort } from '../src/database/embedded-postgres.js';
 import { createBenchDatabase } from './database.js';
 import { runHttpLoad } from './load.js';
 import type { HttpRequestSpec } from './load-types.js';
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   });
   const [rounds, durationSeconds, concurrency] = [values.rounds, values.seconds, values.concurrency].map(Number);
   const database = await createBenchDatabase('parley_soak');
-  const service = await startService(database.url, await findFreePort(), {
+  const service = await startService(database.url, {
     WEB_CONCURRENCY: '2',
     RATE_LIMIT_SEND_PER_USER: '1000000000',
   });

@@ -27,12 +27,10 @@ export async function runWorkers(count: number, env: Record<string, string>, met
   // Relays socket events between workers when there is no Redis (realtime-io.adapter.ts).
   setupPrimary();
   let stopping = false;
+  const exitOnceNoWorkerIsLeft = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0);
 
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-      return;
-    }
+    if (stopping) return exitOnceNoWorkerIsLeft();
     logger.error(`Worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     // Not once stopping began meanwhile: a worker forked then would keep the primary from ever exiting.
     setTimeout(() => stopping || cluster.fork(env), RESTART_DELAY_MS);
@@ -42,6 +40,8 @@ export async function runWorkers(count: number, env: Record<string, string>, met
       stopping = true;
       logger.log(`${signal}: letting ${count} workers finish their requests`);
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      // No worker alive (one died and its replacement is not forked yet): no exit event will come to end on.
+      exitOnceNoWorkerIsLeft();
     });
   }
   for (let i = 0; i < count; i++) cluster.fork(env);

@@ -27,6 +27,7 @@ export async function startServiceProcess(
   databaseUrl: string,
   port: number,
   env: Record<string, string> = {},
+  { waitUntilServing = true } = {},
 ): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
@@ -46,7 +47,7 @@ export async function startServiceProcess(
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await healthStatus(url)) > 0, 30_000);
+  if (waitUntilServing) await waitFor(async () => (await healthStatus(url)) > 0, 30_000);
   return {
     url,
     logs: () => output,

@@ -3,6 +3,7 @@
  * database as a first deploy would be. They must migrate it once between them,
  * count rate limits together, and all drain on SIGTERM.
  */
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { migrations } from '../../src/data-source-options.js';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
@@ -94,4 +95,37 @@ describe('workers (WEB_CONCURRENCY)', () => {
       await client.end();
     }
   }, 30_000);
+});
+
+describe('workers that cannot serve (their port is taken)', () => {
+  // With METRICS_PORT the primary serves metrics, so an idle event loop cannot end it on its own.
+  it('stop on SIGTERM even while the primary waits to replace a worker that died', async () => {
+    const squatter = createServer();
+    const port = await findFreePort();
+    await new Promise<void>((resolve) => squatter.listen(port, '0.0.0.0', resolve));
+    const database = await createTestDatabase();
+    try {
+      const service = await startServiceProcess(
+        database.url,
+        port,
+        { WEB_CONCURRENCY: '2', METRICS_PORT: String(await findFreePort()) },
+        { waitUntilServing: false },
+      );
+      // Every worker has died at bind and the primary is in its restart delay: no worker is alive to exit.
+      await waitFor(() => Promise.resolve(occurrences(service.logs(), 'starting another') >= 2), 30_000);
+      let timer: NodeJS.Timeout | undefined;
+      const exitCode = await Promise.race([
+        service.terminate(),
+        new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (exitCode !== 0) await service.kill();
+      expect(exitCode).toBe(0);
+    } finally {
+      squatter.close();
+      await database.drop();
+    }
+  }, 60_000);
 });
