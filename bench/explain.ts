@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       await explain(client, LIST_CHATS, [HOT_USER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, deep, PAGE]),
-      await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null]),
+      await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null, null]),
       await explain(client, MARK_READ, [HOT_USER, HOT_PEER, NO_BOUND]),
       await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),
     ];

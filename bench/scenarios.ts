@@ -47,7 +47,7 @@ function sendRequest(sender: number, recipient: number): HttpRequestSpec {
 
 async function sendStatements(pool: pg.Pool, sender: number, recipient: number): Promise<void> {
   await authenticate(pool, benchToken(sender));
-  await run(pool, SEND, [sender, recipient, 'bench message', null]);
+  await run(pool, SEND, [sender, recipient, 'bench message', null, null]);
 }
 
 export type ScenarioKey =

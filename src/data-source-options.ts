@@ -12,6 +12,7 @@ import { MessageIdempotencyKey1764100000000 } from './database/migrations/176410
 import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
 import { ChatListIndexOnly1764300000000 } from './database/migrations/1764300000000-ChatListIndexOnly.js';
 import { ChatChangeLog1764400000000 } from './database/migrations/1764400000000-ChatChangeLog.js';
+import { MessageChanges1764500000000 } from './database/migrations/1764500000000-MessageChanges.js';
 
 export const entities = [User, Session, Message, Chat];
 export const migrations = [
@@ -20,6 +21,7 @@ export const migrations = [
   LeanBroadcastWrites1764200000000,
   ChatListIndexOnly1764300000000,
   ChatChangeLog1764400000000,
+  MessageChanges1764500000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

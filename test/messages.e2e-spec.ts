@@ -33,6 +33,10 @@ describe('messages: POST /send and POST /send_to_all', () => {
         created: expect.any(String),
         read: false,
         read_at: null,
+        edited_at: null,
+        deleted_at: null,
+        reactions: [],
+        reply_to: null,
       });
       const [row] = await testApp.query('SELECT body FROM messages WHERE id = $1', [response.body.id]);
       expect(row.body).toBe('Hi Bob 👋 <b>bold</b>');

@@ -88,7 +88,7 @@ describe('catching up', () => {
     it('starts with a cursor and reset, without listing chats', async () => {
       const alice = await signupUser(testApp);
       const page = await sync(alice);
-      expect(page).toEqual({ chats: [], next_cursor: expect.any(String), reset: true });
+      expect(page).toEqual({ chats: [], messages: [], next_cursor: expect.any(String), reset: true });
     });
 
     it('lists a chat once a message is sent or received, in its GET /chat shape', async () => {
@@ -145,7 +145,7 @@ describe('catching up', () => {
       await slow.connect();
       try {
         await slow.query('BEGIN');
-        const { rows } = await slow.query<{ id: string }>(SEND.text, [bob.id, alice.id, 'slow one', null]);
+        const { rows } = await slow.query<{ id: string }>(SEND.text, [bob.id, alice.id, 'slow one', null, null]);
         // Meanwhile carol's message commits, with a later id and transaction id.
         const quick = await sendMessage(testApp, carol, alice, 'quick one');
         expect(quick.id).toBeGreaterThan(Number(rows[0].id));

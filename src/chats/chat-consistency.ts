@@ -1,6 +1,6 @@
 /*
  * The invariant behind every unread count: each chat row equals what the
- * messages table says (unread messages from peer to owner; the pair's newest
+ * messages table says (unread messages from peer to owner, deleted ones not counted; the pair's newest
  * message), and every pair that has messages has both rows. Used by the
  * benchmark after load and by the race tests; also a check an operator can run.
  */
@@ -8,7 +8,7 @@ export const INCONSISTENT_CHATS_SQL = `
   WITH expected AS (
     SELECT owner_id, peer_id, max(id) AS last_message_id, count(*) FILTER (WHERE unread)::int AS unread_count
       FROM (
-        SELECT recipient_id AS owner_id, sender_id AS peer_id, id, read_at IS NULL AS unread FROM messages
+        SELECT recipient_id AS owner_id, sender_id AS peer_id, id, read_at IS NULL AND deleted_at IS NULL AS unread FROM messages
         UNION ALL
         SELECT sender_id, recipient_id, id, false FROM messages
       ) sides

@@ -6,7 +6,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID, SETTLED_HORIZON } from '../database/transaction-stamp.js';
-import { MESSAGE_COLUMNS, type MessageRow } from '../messages/message.mapper.js';
+import { MESSAGE_COLUMNS, type MessageRow, REPLY_JOIN } from '../messages/message.mapper.js';
 import { lockConversation } from '../messages/message.queries.js';
 
 /** A chat with its peer's name, and its last message's columns. */
@@ -31,31 +31,33 @@ export const LIST_CHATS = prepared<ChatRow, [ownerId: number, beforeMessageId: s
             LIMIT $3) c
      JOIN users u ON u.id = c.peer_id
      JOIN messages m ON m.id = c.last_message_id
+     ${REPLY_JOIN}
     ORDER BY c.last_message_id DESC`,
 );
 
-// messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed.
+// messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed. A page carries its
+// reactions in its rows; REPLY_JOIN adds one primary-key lookup per reply on the page.
 const CONVERSATION = 'LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2';
 export const OLDER_PAGE = prepared<MessageRow, [...Conversation, beforeId: number | string, limit: number]>(
   'older_page',
-  `SELECT ${MESSAGE_COLUMNS} FROM messages m
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m ${REPLY_JOIN}
     WHERE ${CONVERSATION} AND m.id < $3::bigint
     ORDER BY m.id DESC LIMIT $4`,
 );
 export const NEWER_PAGE = prepared<MessageRow, [...Conversation, afterId: number, limit: number]>(
   'newer_page',
-  `SELECT ${MESSAGE_COLUMNS} FROM messages m
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m ${REPLY_JOIN}
     WHERE ${CONVERSATION} AND m.id > $3::bigint
     ORDER BY m.id ASC LIMIT $4`,
 );
 
-// messages_unread_idx. Under the conversation's locks (message.queries.ts), like a send: the reader's
+// messages_unread_idx, which holds no deleted message: a delete already took it off the count. Under the conversation's locks (message.queries.ts), like a send: the reader's
 // count drops by exactly the rows this statement marked, and the sender's row learns how far it was read.
 export const MARK_READ = prepared<MarkedRow, [readerId: number, senderId: number, upToId: number | string]>(
   'mark_read',
   `WITH ${lockConversation('$1', '$2')}, marked AS (
     UPDATE messages SET read_at = now()
-     WHERE recipient_id = $1 AND sender_id = $2 AND read_at IS NULL AND id <= $3::bigint
+     WHERE recipient_id = $1 AND sender_id = $2 AND read_at IS NULL AND deleted_at IS NULL AND id <= $3::bigint
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING id, read_at
   ), counted AS (
@@ -96,5 +98,21 @@ export const SYNC_CHATS = prepared<SyncRow, [ownerId: number, sinceXid: string, 
                  LIMIT $3) c ON true
      LEFT JOIN users u ON u.id = c.peer_id
      LEFT JOIN messages m ON m.id = c.last_message_id
+     ${REPLY_JOIN}
     ORDER BY c.last_message_id DESC`,
+);
+
+// messages_sender_id_changed_xid_idx and messages_recipient_id_changed_xid_idx: the messages of a user's
+// conversations that a transaction at or above the cursor edited, deleted or reacted to, one range scan per side.
+// Run after SYNC_CHATS, whose horizon is the cursor: this statement's snapshot is later, so it sees everything
+// settled below that horizon.
+export const SYNC_MESSAGES = prepared<MessageRow, [userId: number, sinceXid: string, limit: number]>(
+  'sync_messages',
+  `SELECT ${MESSAGE_COLUMNS}
+     FROM ((SELECT * FROM messages WHERE sender_id = $1 AND changed_xid >= $2::bigint ORDER BY changed_xid LIMIT $3)
+           UNION ALL
+           (SELECT * FROM messages WHERE recipient_id = $1 AND changed_xid >= $2::bigint ORDER BY changed_xid LIMIT $3)) m
+     ${REPLY_JOIN}
+    ORDER BY m.changed_xid, m.id
+    LIMIT $3`,
 );

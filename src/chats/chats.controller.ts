@@ -46,7 +46,7 @@ export class ChatsController {
   }
 
   /**
-   * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
+   * What changed in your chats and their messages since your last sync: the catch-up after a reconnect, and the cursor live
    * clients keep (see docs/realtime.md).
    * @remarks Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.
    */

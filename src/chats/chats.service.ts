@@ -12,9 +12,17 @@ import type { HistoryQueryDto } from './dto/history-query.dto.js';
 import type { MarkReadResultDto } from './dto/mark-read-result.dto.js';
 import type { MessagePageDto } from './dto/message-page.dto.js';
 import type { SyncPageDto } from './dto/sync-page.dto.js';
-import { type ChatRow, LIST_CHATS, MARK_READ, NEWER_PAGE, OLDER_PAGE, SYNC_CHATS } from './chat.queries.js';
+import {
+  type ChatRow,
+  LIST_CHATS,
+  MARK_READ,
+  NEWER_PAGE,
+  OLDER_PAGE,
+  SYNC_CHATS,
+  SYNC_MESSAGES,
+} from './chat.queries.js';
 
-/** More changed chats than this since a cursor: the client reloads GET /chat instead. */
+/** More changed chats, or changed messages, than this since a cursor: the client reloads GET /chat instead. */
 export const SYNC_LIMIT = 200;
 
 function toChatDto(row: ChatRow): ChatDto {
@@ -64,16 +72,21 @@ export class ChatsService {
   }
 
   /**
-   * The chats of `ownerId` that changed since the cursor `since` (a transaction horizon), and the next cursor.
-   * Without `since`, or past SYNC_LIMIT changed chats, only a cursor and `reset`: the client reloads GET /chat.
+   * The chats of `ownerId`, and the messages of their conversations, that changed since the cursor `since` (a
+   * transaction horizon), and the next cursor. Without `since`, or past SYNC_LIMIT changed chats or messages, only a
+   * cursor and `reset`: the client reloads GET /chat.
    */
   async syncChats(ownerId: number, since?: string): Promise<SyncPageDto> {
     const sinceXid = since === undefined ? String(MAX_BIGINT) : decodeCursor(since, 'sync1');
     const rows = await this.statements.rows(SYNC_CHATS, [ownerId, sinceXid, SYNC_LIMIT + 1]);
     const changed = rows.filter((row): row is typeof row & ChatRow => row.peer_id !== null);
-    const reset = since === undefined || changed.length > SYNC_LIMIT;
+    // Second, so its snapshot is later than the one the horizon came from: nothing settled below it is missed.
+    const messages =
+      since === undefined ? [] : await this.statements.rows(SYNC_MESSAGES, [ownerId, sinceXid, SYNC_LIMIT + 1]);
+    const reset = since === undefined || changed.length > SYNC_LIMIT || messages.length > SYNC_LIMIT;
     return {
       chats: reset ? [] : changed.map((row) => ({ ...toChatDto(row), peer_read_up_to: Number(row.peer_read_up_to) })),
+      messages: reset ? [] : messages.map(toMessageDto),
       next_cursor: encodeCursor(rows[0].horizon, 'sync1'),
       reset,
     };

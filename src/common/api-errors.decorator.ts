@@ -60,7 +60,7 @@ export function errorResponse(status: HttpStatus): ErrorResponseOptions {
  * src/docs/route-responses.ts.
  */
 export function ApiErrors(
-  ...statuses: (HttpStatus | { status: HttpStatus; description: string })[]
+  ...statuses: (HttpStatus | { status: HttpStatus; description: string; example?: ErrorResponseDto })[]
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((error) =>

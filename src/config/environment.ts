@@ -75,6 +75,14 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_BROADCAST_PER_USER = 5;
 
+  /** PATCH and DELETE /messages/{id} per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_EDIT_PER_USER = 120;
+
+  /** Reactions added or removed per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_REACT_PER_USER = 300;
+
   /** Client `typing` events per user per window. */
   @IntSetting(1)
   RATE_LIMIT_TYPING_PER_USER = 120;
@@ -94,6 +102,14 @@ export class Environment {
   /** How long a user with no socket left still counts as online, in milliseconds (a reload, a network blip). */
   @IntSetting(0)
   PRESENCE_GRACE_MS = 5_000;
+
+  /** How long after sending its sender may edit a message, in seconds; 0: no limit. */
+  @IntSetting(0)
+  MESSAGE_EDIT_WINDOW_SECONDS = 900;
+
+  /** How long after sending its sender may delete a message for everyone, in seconds; 0: no limit. */
+  @IntSetting(0)
+  MESSAGE_DELETE_WINDOW_SECONDS = 0;
 
   /** Origins allowed by CORS, comma-separated; unset: no cross-origin access. */
   @IsOptional()

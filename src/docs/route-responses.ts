@@ -47,7 +47,7 @@ export function routeFacts(app: INestApplication): Map<string, RouteFacts> {
         facts.set(name, {
           isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) === true,
           rateLimited: reflector.get<string | undefined>(RATE_LIMIT_GROUP, handler) !== undefined,
-          takesBody: method === RequestMethod.POST,
+          takesBody: method === RequestMethod.POST || method === RequestMethod.PATCH,
           parameterTypes: (Reflect.getMetadata('design:paramtypes', prototype, name) as Type[] | undefined) ?? [],
         });
       }

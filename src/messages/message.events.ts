@@ -15,9 +15,27 @@ export interface BroadcastSent {
   created: string;
 }
 
+/** A message's text or reactions changed; never for a change that changed nothing. */
+export interface MessageUpdated {
+  message: MessageDto;
+  /** The socket that made the request (X-Socket-Id), which knows already. */
+  originSocketId?: string;
+}
+
+/** A message was deleted for everyone; only its tombstone is left. */
+export interface MessageDeleted {
+  id: number;
+  senderId: number;
+  recipientId: number;
+  deletedAt: string;
+  originSocketId?: string;
+}
+
 declare module '../events/domain-events.js' {
   interface DomainEvents {
     'message.sent': MessageSent;
+    'message.updated': MessageUpdated;
+    'message.deleted': MessageDeleted;
     'broadcast.sent': BroadcastSent;
   }
 }

@@ -18,7 +18,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import { MESSAGE_COLUMNS, type MessageRow } from './message.mapper.js';
+import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow, REPLY_JOIN } from './message.mapper.js';
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
 const USER_LOCK = 1;
@@ -26,14 +26,15 @@ const BROADCAST_LOCK = 2;
 
 /**
  * CTEs `users_locked`, then `conversation_locked`, for the conversation of the
- * users in parameters `$a` and `$b`. A statement starts from conversation_locked,
- * which consumes users_locked's row, so the locks are taken in this order.
+ * users `userA` and `userB` (parameters, or columns of the relation `from`). A
+ * statement starts from conversation_locked, which consumes users_locked's row,
+ * so the locks are taken in this order; with `from` empty, none are taken.
  */
-export function lockConversation(userA: string, userB: string): string {
+export function lockConversation(userA: string, userB: string, from?: string): string {
   const [a, b] = [`${userA}::int`, `${userB}::int`];
   return `users_locked AS (
     SELECT pg_advisory_xact_lock_shared(${USER_LOCK}, LEAST(${a}, ${b})),
-           pg_advisory_xact_lock_shared(${USER_LOCK}, GREATEST(${a}, ${b}))
+           pg_advisory_xact_lock_shared(${USER_LOCK}, GREATEST(${a}, ${b}))${from ? ` FROM ${from}` : ''}
   ), conversation_locked AS (
     SELECT pg_advisory_xact_lock((LEAST(${a}, ${b})::bigint << 32) | GREATEST(${a}, ${b})) FROM users_locked
   )`;
@@ -54,24 +55,30 @@ const UPSERT_CHATS = `
 
 // A retry with a known key inserts nothing (ON CONFLICT), so no chat row moves twice;
 // the first message is returned instead, found through messages_sender_id_client_key_key.
-export const SEND = prepared<SentRow, [senderId: number, recipientId: number, text: string, clientKey: string | null]>(
+// The parent of a reply was checked to be in this conversation (FIND_VISIBLE); it can only vanish with a
+// user, and then so does the reply.
+export const SEND = prepared<
+  SentRow,
+  [senderId: number, recipientId: number, text: string, clientKey: string | null, replyToId: number | null]
+>(
   'send',
   `WITH ${lockConversation('$1', '$2')}, message AS (
-    INSERT INTO messages (sender_id, recipient_id, body, client_key) SELECT $1, $2, $3, $4 FROM conversation_locked
+    INSERT INTO messages (sender_id, recipient_id, body, client_key, reply_to_id)
+    SELECT $1, $2, $3, $4, $5::bigint FROM conversation_locked
     ON CONFLICT (sender_id, client_key) DO NOTHING
-    RETURNING id, sender_id, recipient_id, body, created_at, read_at
+    RETURNING ${MESSAGE_FIELDS}
   ), sides AS (
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`,
+  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m ${REPLY_JOIN}`,
 );
 
 export const FIND_BY_CLIENT_KEY = prepared<SentRow, [senderId: number, clientKey: string]>(
   'find_by_client_key',
   `SELECT ${MESSAGE_COLUMNS}, true AS replayed
-     FROM messages m WHERE m.sender_id = $1 AND m.client_key = $2`,
+     FROM messages m ${REPLY_JOIN} WHERE m.sender_id = $1 AND m.client_key = $2`,
 );
 
 export const BROADCAST = prepared<{ sent: number; created: string }, [senderId: number, text: string]>(
@@ -90,4 +97,129 @@ export const BROADCAST = prepared<{ sent: number; created: string }, [senderId: 
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
   SELECT count(*)::int AS sent, ${isoTimestamp('now()')} AS created FROM message`,
+);
+
+/*
+ * Changing a message: edit, delete for everyone, react. Each is one statement
+ * under its conversation's locks, like a send, so it serializes with the
+ * sends and reads that write the same chat rows (the unread count a delete
+ * lowers) and a user's reaction cap holds under concurrent PUTs. Each stamps
+ * the message and both chat rows with its transaction (GET /sync) and
+ * returns nothing when it changed nothing: a no-op, or a request the service
+ * then explains with FIND_VISIBLE (404, 403, 409).
+ */
+
+/** The message `$1` if the caller `$2` is one of its two users: the CTE `target`, whose conversation is locked. */
+const LOCK_TARGET = `target AS (
+    SELECT sender_id, recipient_id FROM messages WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2)
+  ), ${lockConversation('target.sender_id', 'target.recipient_id', 'target')}`;
+
+/** Sent at most `seconds` ago; 0 is no limit. */
+const withinWindow = (seconds: string) =>
+  `(${seconds}::int = 0 OR created_at > now() - make_interval(secs => ${seconds}::int))`;
+
+/**
+ * The CTE `chats_touched`: both chat rows of each message in `changed` are stamped, and the recipient's unread
+ * count drops by one for each message that `unreadDropped` says no longer counts.
+ */
+const touchChats = (changed: string, unreadDropped = 'false') => `chats_touched AS (
+    UPDATE chats c SET changed_xid = ${CURRENT_XID},
+           unread_count = c.unread_count - (c.owner_id = x.recipient_id AND ${unreadDropped})::int
+      FROM ${changed} x
+     WHERE (c.owner_id, c.peer_id) IN ((x.sender_id, x.recipient_id), (x.recipient_id, x.sender_id))
+  )`;
+
+/** A message as the caller `$2` may see it, with how old it is, for explaining a change that did nothing. */
+export interface VisibleRow extends MessageRow {
+  age_seconds: number;
+}
+export const FIND_VISIBLE = prepared<VisibleRow, [messageId: number, callerId: number]>(
+  'find_visible_message',
+  `SELECT ${MESSAGE_COLUMNS}, extract(epoch FROM now() - m.created_at)::float8 AS age_seconds
+     FROM messages m ${REPLY_JOIN}
+    WHERE m.id = $1::bigint AND (m.sender_id = $2 OR m.recipient_id = $2)`,
+);
+
+// Same text: no row, no stamp, no event.
+export const EDIT = prepared<MessageRow, [messageId: number, senderId: number, text: string, windowSeconds: number]>(
+  'edit_message',
+  `WITH ${LOCK_TARGET}, edited AS (
+    UPDATE messages SET body = $3, edited_at = now(), changed_xid = ${CURRENT_XID}
+     WHERE id = $1::bigint AND sender_id = $2 AND deleted_at IS NULL AND body <> $3 AND ${withinWindow('$4')}
+       AND EXISTS (SELECT FROM conversation_locked)
+    RETURNING ${MESSAGE_FIELDS}
+  ), ${touchChats('edited')}
+  SELECT ${MESSAGE_COLUMNS} FROM edited m ${REPLY_JOIN}`,
+);
+
+/** A tombstone: what a delete for everyone leaves. */
+export interface DeletedRow {
+  id: string;
+  sender_id: number;
+  recipient_id: number;
+  deleted_at: string;
+}
+
+// Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself. An
+// unread message stops counting as unread (and MARK_READ never marks it).
+export const DELETE = prepared<DeletedRow, [messageId: number, senderId: number, windowSeconds: number]>(
+  'delete_message',
+  `WITH ${LOCK_TARGET}, deleted AS (
+    UPDATE messages SET body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now(),
+           changed_xid = ${CURRENT_XID}
+     WHERE id = $1::bigint AND sender_id = $2 AND deleted_at IS NULL AND ${withinWindow('$3')}
+       AND EXISTS (SELECT FROM conversation_locked)
+    RETURNING id, sender_id, recipient_id, read_at, deleted_at
+  ), ${touchChats('deleted', 'x.read_at IS NULL')}
+  SELECT id, sender_id, recipient_id, ${isoTimestamp('deleted_at')} AS deleted_at FROM deleted`,
+);
+
+/*
+ * Reactions live in the row as jsonb [{emoji, user_ids}] in order of first use (NULL: none). $2 is the user,
+ * $3 the emoji.
+ */
+const HAS_REACTION = `coalesce(reactions @> jsonb_build_array(jsonb_build_object('emoji', $3::text, 'user_ids', jsonb_build_array($2::int))), false)`;
+const REACTIONS_BY_USER = `(SELECT count(*) FROM jsonb_array_elements(coalesce(reactions, '[]')) r
+    WHERE r->'user_ids' @> jsonb_build_array($2::int))`;
+const WITH_REACTION = `CASE WHEN reactions @> jsonb_build_array(jsonb_build_object('emoji', $3::text))
+    THEN (SELECT jsonb_agg(CASE WHEN r->>'emoji' = $3 THEN jsonb_set(r, '{user_ids}', (r->'user_ids') || to_jsonb($2::int))
+                                ELSE r END ORDER BY i)
+            FROM jsonb_array_elements(reactions) WITH ORDINALITY t(r, i))
+    ELSE coalesce(reactions, '[]') || jsonb_build_array(jsonb_build_object('emoji', $3::text, 'user_ids', jsonb_build_array($2::int)))
+  END`;
+// The emoji's entry loses the user, and goes when nobody is left; the last one going leaves NULL.
+const WITHOUT_REACTION = `(SELECT jsonb_agg(jsonb_build_object('emoji', e.emoji, 'user_ids', e.user_ids) ORDER BY e.i)
+    FROM (SELECT t.i, t.r->>'emoji' AS emoji,
+                 CASE WHEN t.r->>'emoji' = $3
+                      THEN (SELECT jsonb_agg(u ORDER BY j) FROM jsonb_array_elements(t.r->'user_ids') WITH ORDINALITY v(u, j)
+                             WHERE u <> to_jsonb($2::int))
+                      ELSE t.r->'user_ids' END AS user_ids
+            FROM jsonb_array_elements(reactions) WITH ORDINALITY t(r, i)) e
+   WHERE e.user_ids IS NOT NULL)`;
+
+// Already there, or the user's cap reached: no row (FIND_VISIBLE tells which).
+export const ADD_REACTION = prepared<
+  MessageRow,
+  [messageId: number, userId: number, emoji: string, maxPerUser: number]
+>(
+  'add_reaction',
+  `WITH ${LOCK_TARGET}, reacted AS (
+    UPDATE messages SET reactions = ${WITH_REACTION}, changed_xid = ${CURRENT_XID}
+     WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2) AND deleted_at IS NULL
+       AND NOT ${HAS_REACTION} AND ${REACTIONS_BY_USER} < $4
+       AND EXISTS (SELECT FROM conversation_locked)
+    RETURNING ${MESSAGE_FIELDS}
+  ), ${touchChats('reacted')}
+  SELECT ${MESSAGE_COLUMNS} FROM reacted m ${REPLY_JOIN}`,
+);
+
+export const REMOVE_REACTION = prepared<MessageRow, [messageId: number, userId: number, emoji: string]>(
+  'remove_reaction',
+  `WITH ${LOCK_TARGET}, unreacted AS (
+    UPDATE messages SET reactions = ${WITHOUT_REACTION}, changed_xid = ${CURRENT_XID}
+     WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2) AND ${HAS_REACTION}
+       AND EXISTS (SELECT FROM conversation_locked)
+    RETURNING ${MESSAGE_FIELDS}
+  ), ${touchChats('unreacted')}
+  SELECT ${MESSAGE_COLUMNS} FROM unreacted m ${REPLY_JOIN}`,
 );

@@ -1,15 +1,38 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors.js';
+import type { Environment } from '../config/environment.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { EventBus } from '../events/event-bus.js';
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/broadcast-result.dto.js';
 import { toMessageDto } from './message.mapper.js';
-import { BROADCAST, FIND_BY_CLIENT_KEY, SEND } from './message.queries.js';
+import {
+  ADD_REACTION,
+  BROADCAST,
+  DELETE,
+  EDIT,
+  FIND_BY_CLIENT_KEY,
+  FIND_VISIBLE,
+  REMOVE_REACTION,
+  SEND,
+  type VisibleRow,
+} from './message.queries.js';
+
+/** Distinct reactions one user may put on one message: a reaction flood cannot grow a row without bound. */
+export const MAX_REACTIONS_PER_USER = 20;
 
 export interface SendOptions {
   /** The idempotency key: a second send with it returns the first message. */
   clientKey?: string;
+  /** The message this one replies to. */
+  replyToId?: number;
   /** The sender's socket that made the request: the live announcement skips it. */
   originSocketId?: string;
 }
@@ -19,12 +42,25 @@ export interface SentMessage {
   replayed: boolean;
 }
 
+/** Who may change a message, and within what time: its sender, within the window (0: any time). */
+interface SenderRule {
+  action: 'edit' | 'delete';
+  windowSeconds: number;
+}
+
 @Injectable()
 export class MessagesService {
+  private readonly editWindowSeconds: number;
+  private readonly deleteWindowSeconds: number;
+
   constructor(
     private readonly statements: PreparedStatements,
     private readonly events: EventBus,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.editWindowSeconds = config.get('MESSAGE_EDIT_WINDOW_SECONDS', { infer: true });
+    this.deleteWindowSeconds = config.get('MESSAGE_DELETE_WINDOW_SECONDS', { infer: true });
+  }
 
   /**
    * Stores a message, or with a client key already used by this sender,
@@ -34,13 +70,14 @@ export class MessagesService {
     senderId: number,
     recipientId: number,
     text: string,
-    { clientKey, originSocketId }: SendOptions = {},
+    { clientKey, replyToId, originSocketId }: SendOptions = {},
   ): Promise<SentMessage> {
     if (senderId === recipientId) {
       throw new BadRequestException('You cannot send a message to yourself');
     }
+    if (replyToId !== undefined) await this.assertReplyable(senderId, recipientId, replyToId);
     try {
-      let [row] = await this.statements.rows(SEND, [senderId, recipientId, text, clientKey ?? null]);
+      let [row] = await this.statements.rows(SEND, [senderId, recipientId, text, clientKey ?? null, replyToId ?? null]);
       // No row only when the key was taken, possibly by a send committed after this statement began:
       // a second statement sees it.
       if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
@@ -61,5 +98,89 @@ export class MessagesService {
     const [{ sent, created }] = await this.statements.rows(BROADCAST, [senderId, text]);
     if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created });
     return { sent };
+  }
+
+  /** Replaces the text of the caller's own message; the same text again changes nothing. */
+  async editMessage(callerId: number, messageId: number, text: string, originSocketId?: string): Promise<MessageDto> {
+    const [row] = await this.statements.rows(EDIT, [messageId, callerId, text, this.editWindowSeconds]);
+    if (row) return this.announceUpdate(toMessageDto(row), originSocketId);
+    const current = await this.findForSender(callerId, messageId, {
+      action: 'edit',
+      windowSeconds: this.editWindowSeconds,
+    });
+    if (current.deleted_at !== null) throw new ConflictException('This message was deleted; it cannot be edited');
+    return toMessageDto(current);
+  }
+
+  /** Deletes the caller's own message for everyone, leaving a tombstone; deleting it again changes nothing. */
+  async deleteMessage(callerId: number, messageId: number, originSocketId?: string): Promise<void> {
+    const [row] = await this.statements.rows(DELETE, [messageId, callerId, this.deleteWindowSeconds]);
+    if (row) {
+      this.events.publish('message.deleted', {
+        id: Number(row.id),
+        senderId: row.sender_id,
+        recipientId: row.recipient_id,
+        deletedAt: row.deleted_at,
+        originSocketId,
+      });
+      return;
+    }
+    // Nothing deleted: already a tombstone (fine), or not the caller's to delete.
+    await this.findForSender(callerId, messageId, { action: 'delete', windowSeconds: this.deleteWindowSeconds });
+  }
+
+  /** Adds the caller's reaction (either user of the conversation may react); adding it again changes nothing. */
+  async addReaction(callerId: number, messageId: number, emoji: string, originSocketId?: string): Promise<void> {
+    const [row] = await this.statements.rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER]);
+    if (row) {
+      this.announceUpdate(toMessageDto(row), originSocketId);
+      return;
+    }
+    const current = await this.findVisible(callerId, messageId);
+    if (current.deleted_at !== null) throw new ConflictException('This message was deleted; it cannot be reacted to');
+    const mine = (current.reactions ?? []).filter((reaction) => reaction.user_ids.includes(callerId));
+    if (!mine.some((reaction) => reaction.emoji === emoji) && mine.length >= MAX_REACTIONS_PER_USER) {
+      throw new ConflictException(`You can put at most ${MAX_REACTIONS_PER_USER} different reactions on one message`);
+    }
+  }
+
+  /** Removes the caller's reaction; removing one that is not there changes nothing. */
+  async removeReaction(callerId: number, messageId: number, emoji: string, originSocketId?: string): Promise<void> {
+    const [row] = await this.statements.rows(REMOVE_REACTION, [messageId, callerId, emoji]);
+    if (row) this.announceUpdate(toMessageDto(row), originSocketId);
+    else await this.findVisible(callerId, messageId);
+  }
+
+  private announceUpdate(message: MessageDto, originSocketId: string | undefined): MessageDto {
+    this.events.publish('message.updated', { message, originSocketId });
+    return message;
+  }
+
+  /** The parent of a reply must be a message of the conversation the reply goes to. */
+  private async assertReplyable(senderId: number, recipientId: number, replyToId: number): Promise<void> {
+    const parent = await this.findVisible(senderId, replyToId);
+    const peer = parent.sender_id === senderId ? parent.recipient_id : parent.sender_id;
+    if (peer !== recipientId) {
+      throw new BadRequestException('reply_to_id must be a message of your conversation with user_id');
+    }
+  }
+
+  /** The message, if the caller is one of its two users; else 404, exactly as for an id that does not exist. */
+  private async findVisible(callerId: number, messageId: number): Promise<VisibleRow> {
+    const [row] = await this.statements.rows(FIND_VISIBLE, [messageId, callerId]);
+    if (!row) throw new NotFoundException(`No message has id ${messageId}`);
+    return row;
+  }
+
+  /** The message, if the caller may change it under `rule`: 404 if they cannot see it, 403 if it is not theirs to change. */
+  private async findForSender(callerId: number, messageId: number, rule: SenderRule): Promise<VisibleRow> {
+    const row = await this.findVisible(callerId, messageId);
+    if (row.sender_id !== callerId) throw new ForbiddenException(`Only its sender can ${rule.action} a message`);
+    if (row.deleted_at === null && rule.windowSeconds > 0 && row.age_seconds > rule.windowSeconds) {
+      throw new ForbiddenException(
+        `A message can be ${rule.action === 'edit' ? 'edited' : 'deleted'} only within ${rule.windowSeconds} seconds of sending`,
+      );
+    }
+    return row;
   }
 }

@@ -60,6 +60,8 @@ export class RateLimitGuard implements CanActivate {
       broadcast: [
         { limiter: limiter('broadcast', config.get('RATE_LIMIT_BROADCAST_PER_USER', { infer: true })), key: byUser },
       ],
+      edit: [{ limiter: limiter('edit', config.get('RATE_LIMIT_EDIT_PER_USER', { infer: true })), key: byUser }],
+      react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
     };
   }
 

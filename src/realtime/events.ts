@@ -10,6 +10,7 @@ import type { MessageDto } from '../messages/dto/message.dto.js';
 import {
   type AckOkDto,
   type BroadcastEventDto,
+  type MessageDeletedEventDto,
   type MessageReadEventDto,
   type PresenceEventDto,
   type PresenceWatchDto,
@@ -23,6 +24,8 @@ import {
 export const SERVER_EVENTS = {
   MESSAGE_NEW: 'message.new',
   MESSAGE_READ: 'message.read',
+  MESSAGE_UPDATED: 'message.updated',
+  MESSAGE_DELETED: 'message.deleted',
   BROADCAST_NEW: 'broadcast.new',
   TYPING: 'typing',
   PRESENCE: 'presence',
@@ -40,6 +43,8 @@ export type Ack = AckOkDto | ErrorResponseDto;
 export interface ServerToClientEvents {
   [SERVER_EVENTS.MESSAGE_NEW]: (message: MessageDto) => void;
   [SERVER_EVENTS.MESSAGE_READ]: (event: MessageReadEventDto) => void;
+  [SERVER_EVENTS.MESSAGE_UPDATED]: (message: MessageDto) => void;
+  [SERVER_EVENTS.MESSAGE_DELETED]: (event: MessageDeletedEventDto) => void;
   [SERVER_EVENTS.BROADCAST_NEW]: (event: BroadcastEventDto) => void;
   [SERVER_EVENTS.TYPING]: (event: TypingEventDto) => void;
   [SERVER_EVENTS.PRESENCE]: (event: PresenceEventDto) => void;
@@ -68,6 +73,19 @@ export const SERVER_EVENT_DOCS: Record<
       'Every socket of the user whose messages were read, and every other socket of the reader: the one named in ' +
       "POST /read's X-Socket-Id header is skipped (without one, all of them).",
     payload: 'MessageReadEventDto',
+  },
+  'message.updated': {
+    to:
+      'Every socket of both users of the conversation when a message was edited or a reaction added or removed; the ' +
+      "one named in the request's X-Socket-Id header is skipped. The payload is the MessageDto as it is now: replace " +
+      'your copy by `id`. Never sent for a request that changed nothing.',
+    payload: 'MessageDto',
+  },
+  'message.deleted': {
+    to:
+      'Every socket of both users of the conversation when the sender deleted a message for everyone; the one ' +
+      "named in DELETE's X-Socket-Id header is skipped. Show the tombstone: the text is gone.",
+    payload: 'MessageDeletedEventDto',
   },
   'broadcast.new': { to: 'Every connected user but the sender, as one emit.', payload: 'BroadcastEventDto' },
   typing: { to: "The peer's sockets.", payload: 'TypingEventDto' },

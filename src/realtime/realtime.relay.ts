@@ -7,7 +7,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionRevoked, UserSessionsRevoked } from '../auth/session.events.js';
 import type { ChatRead } from '../chats/chat.events.js';
 import { EventBus } from '../events/event-bus.js';
-import type { BroadcastSent, MessageSent } from '../messages/message.events.js';
+import type { BroadcastSent, MessageDeleted, MessageSent, MessageUpdated } from '../messages/message.events.js';
 import { SERVER_EVENTS } from './events.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { sessionRoom, userRoom } from './rooms.js';
@@ -29,6 +29,23 @@ export class RealtimeRelay implements OnModuleInit {
         .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
         .except(originSocketId ?? [])
         .emit(SERVER_EVENTS.MESSAGE_NEW, message);
+    });
+    this.bus.on('message.updated', ({ message, originSocketId }: MessageUpdated) => {
+      this.server
+        .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
+        .except(originSocketId ?? [])
+        .emit(SERVER_EVENTS.MESSAGE_UPDATED, message);
+    });
+    this.bus.on('message.deleted', ({ id, senderId, recipientId, deletedAt, originSocketId }: MessageDeleted) => {
+      this.server
+        .to([userRoom(recipientId), userRoom(senderId)])
+        .except(originSocketId ?? [])
+        .emit(SERVER_EVENTS.MESSAGE_DELETED, {
+          id,
+          sender_id: senderId,
+          recipient_id: recipientId,
+          deleted_at: deletedAt,
+        });
     });
     this.bus.on('chat.read', ({ readerId, senderId, upToId, readAt, originSocketId }: ChatRead) => {
       this.server

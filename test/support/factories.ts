@@ -18,6 +18,10 @@ export interface MessageBody {
   created: string;
   read: boolean;
   read_at: string | null;
+  edited_at: string | null;
+  deleted_at: string | null;
+  reactions: { emoji: string; user_ids: number[] }[];
+  reply_to: { id: number; sender_id: number; preview: string; deleted: boolean } | null;
 }
 
 export function uniqueName(prefix = 'user'): string {

@@ -1,16 +1,20 @@
 // Generated from asyncapi.json by scripts/generate-events.mjs (npm run generate): do not edit.
-import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
+import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDeletedEventDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
 
-export type { AckOkDto, BroadcastEventDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
+export type { AckOkDto, BroadcastEventDto, MessageDeletedEventDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
 
 /** What the server emits: `socket.on(name, (payload) => …)`. */
 export interface ServerToClientEvents {
   /** Every connected user but the sender, as one emit. */
   'broadcast.new': (payload: BroadcastEventDto) => void;
+  /** Every socket of both users of the conversation when the sender deleted a message for everyone; the one named in DELETE's X-Socket-Id header is skipped. Show the tombstone: the text is gone. */
+  'message.deleted': (payload: MessageDeletedEventDto) => void;
   /** Every socket of the recipient and every other socket of the sender: the one named in the send's X-Socket-Id header is skipped (without one, all of them). The payload is the MessageDto that POST /send returned. */
   'message.new': (payload: MessageDto) => void;
   /** Every socket of the user whose messages were read, and every other socket of the reader: the one named in POST /read's X-Socket-Id header is skipped (without one, all of them). */
   'message.read': (payload: MessageReadEventDto) => void;
+  /** Every socket of both users of the conversation when a message was edited or a reaction added or removed; the one named in the request's X-Socket-Id header is skipped. The payload is the MessageDto as it is now: replace your copy by `id`. Never sent for a request that changed nothing. */
+  'message.updated': (payload: MessageDto) => void;
   /** Sockets that watch that user (presence.watch). */
   'presence': (payload: PresenceEventDto) => void;
   /** The socket whose session reached its expiry; the server then disconnects it. */

@@ -2,7 +2,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsClientKey } from './client-key.js';
 import { MAX_USER_ID } from '../../users/dto/user-id-param.dto.js';
 import { IsMessageText } from './message-text.decorator.js';
-import { ApiInt32 } from '../../common/api-integer.decorator.js';
+import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
 
 export class SendMessageDto {
   /**
@@ -30,4 +30,15 @@ export class SendMessageDto {
   @IsOptional()
   @IsClientKey()
   client_id?: string;
+
+  /**
+   * Makes this a reply to a message of the same conversation (else 400; an id you cannot see is 404).
+   * @example 1
+   */
+  @ApiInt64({ required: false })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  reply_to_id?: number;
 }

@@ -26,6 +26,21 @@ export class MessageReadEventDto {
   read_at!: string;
 }
 
+/** `message.deleted`: a message was deleted for everyone; replace your copy with its tombstone. */
+export class MessageDeletedEventDto {
+  /** @example 1234 */
+  @ApiInt64()
+  id!: number;
+  /** @example 1 */
+  @ApiInt32()
+  sender_id!: number;
+  /** @example 2 */
+  @ApiInt32()
+  recipient_id!: number;
+  @ApiProperty({ type: String, format: 'date-time' })
+  deleted_at!: string;
+}
+
 /** `broadcast.new`: someone wrote to everyone; fetch it with `GET /chat/{sender_id}` (or `/sync`). */
 export class BroadcastEventDto {
   /** @example 1 */
@@ -99,6 +114,7 @@ export class AckOkDto {
 
 export const REALTIME_MODELS = [
   MessageReadEventDto,
+  MessageDeletedEventDto,
   BroadcastEventDto,
   TypingDto,
   TypingEventDto,

@@ -51,19 +51,42 @@ export type FieldErrorDto = {
     field: string;
 };
 
+export type MessageDeletedEventDto = {
+    deleted_at: string;
+    id: number;
+    recipient_id: number;
+    sender_id: number;
+};
+
 export type MessageDto = {
     /**
      * When the server stored the message.
      */
     created: string;
+    /**
+     * When the sender deleted it for everyone (a tombstone: no text, no reactions); null if not deleted.
+     */
+    deleted_at: string | null;
+    /**
+     * When the sender last edited the text; null if never.
+     */
+    edited_at: string | null;
     id: number;
+    /**
+     * The text; the empty string once the message was deleted for everyone.
+     */
     message: string;
+    /**
+     * Reactions in the order each emoji was first used; empty when none.
+     */
+    reactions: Array<ReactionDto>;
     /**
      * Whether the recipient has marked it read.
      */
     read: boolean;
     read_at: string | null;
     recipient_id: number;
+    reply_to: ReplyToDto | null;
     sender_id: number;
 };
 
@@ -85,6 +108,30 @@ export type PresenceEventDto = {
 
 export type PresenceWatchDto = {
     user_ids: Array<number>;
+};
+
+export type ReactionDto = {
+    /**
+     * One emoji (an extended grapheme cluster).
+     */
+    emoji: string;
+    /**
+     * The users who reacted with it, in the order they did.
+     */
+    user_ids: Array<number>;
+};
+
+export type ReplyToDto = {
+    /**
+     * Whether it was deleted for everyone.
+     */
+    deleted: boolean;
+    id: number;
+    /**
+     * Its first 140 characters as they are now; empty when it was deleted.
+     */
+    preview: string;
+    sender_id: number;
 };
 
 export type SessionExpiredEventDto = {

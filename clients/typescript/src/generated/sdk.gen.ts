@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -102,6 +102,62 @@ export const logout = <ThrowOnError extends boolean = false>(options?: Options<L
 });
 
 /**
+ * Delete a message you sent, for everyone.
+ *
+ * Its text is erased, not hidden; it stays in the history as a tombstone (`deleted_at` set, `message`
+ * empty, no reactions), and stops counting as unread. Within MESSAGE_DELETE_WINDOW_SECONDS of sending (default 0:
+ * any time); deleting it again is a 204 that changes nothing. Both users' live sockets receive `message.deleted`.
+ * Rate-limited per user, with edits.
+ */
+export const deleteMessage = <ThrowOnError extends boolean = false>(options: Options<DeleteMessageData, ThrowOnError>) => (options.client ?? client).delete<DeleteMessageResponses, DeleteMessageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/messages/{id}',
+    ...options
+});
+
+/**
+ * Edit the text of a message you sent.
+ *
+ * Within MESSAGE_EDIT_WINDOW_SECONDS of sending (default 900; 0: any time). Both users' live sockets
+ * receive `message.updated` (the one in X-Socket-Id is skipped); the same text again changes nothing and announces
+ * nothing. Rate-limited per user.
+ */
+export const editMessage = <ThrowOnError extends boolean = false>(options: Options<EditMessageData, ThrowOnError>) => (options.client ?? client).patch<EditMessageResponses, EditMessageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/messages/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Take back your reaction to a message.
+ *
+ * A 204 also when you had not reacted with that emoji. Both users' live sockets receive
+ * `message.updated` when something changed. Rate-limited per user.
+ */
+export const removeReaction = <ThrowOnError extends boolean = false>(options: Options<RemoveReactionData, ThrowOnError>) => (options.client ?? client).delete<RemoveReactionResponses, RemoveReactionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/messages/{id}/reactions/{emoji}',
+    ...options
+});
+
+/**
+ * React to a message of one of your conversations with an emoji.
+ *
+ * `emoji` is exactly one emoji, URL-encoded. Adding a reaction you already made is a 204 that changes
+ * nothing; at most 20 different reactions per user on one message. Both users' live sockets receive
+ * `message.updated`. Rate-limited per user.
+ */
+export const addReaction = <ThrowOnError extends boolean = false>(options: Options<AddReactionData, ThrowOnError>) => (options.client ?? client).put<AddReactionResponses, AddReactionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/messages/{id}/reactions/{emoji}',
+    ...options
+});
+
+/**
  * Change your password; every other session of yours ends, this one stays open.
  *
  * A wrong current password is a 403, not a 401: the token is fine. Rate-limited like login.
@@ -133,7 +189,7 @@ export const markChatRead = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Send a message to one user.
+ * Send a message to one user, or a reply to a message of your conversation (`reply_to_id`).
  *
  * Safe to retry with an Idempotency-Key header (or `client_id`). The recipient's live sockets, and the
  * sender's other ones, receive `message.new`. Rate-limited per user.
@@ -180,7 +236,7 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
 });
 
 /**
- * What changed in your chats since your last sync: the catch-up after a reconnect, and the cursor live
+ * What changed in your chats and their messages since your last sync: the catch-up after a reconnect, and the cursor live
  * clients keep (see docs/realtime.md).
  *
  * Pass the `next_cursor` of your previous sync as `since`; the first time, omit it and load GET /chat.

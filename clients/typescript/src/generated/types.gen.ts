@@ -82,6 +82,13 @@ export type CurrentUserDto = {
     username: string;
 };
 
+export type EditMessageDto = {
+    /**
+     * The new text, by the rules of POST /send: 1–4000 characters.
+     */
+    message: string;
+};
+
 export type ErrorResponseDto = {
     /**
      * Per-field validation failures (only on 400 validation errors).
@@ -173,14 +180,33 @@ export type MessageDto = {
      * When the server stored the message.
      */
     created: string;
+    /**
+     * When the sender deleted it for everyone (a tombstone: no text, no reactions); null if not deleted.
+     */
+    deleted_at: string | null;
+    /**
+     * When the sender last edited the text; null if never.
+     */
+    edited_at: string | null;
     id: number;
+    /**
+     * The text; the empty string once the message was deleted for everyone.
+     */
     message: string;
+    /**
+     * Reactions in the order each emoji was first used; empty when none.
+     */
+    reactions: Array<ReactionDto>;
     /**
      * Whether the recipient has marked it read.
      */
     read: boolean;
     read_at: string | null;
     recipient_id: number;
+    /**
+     * The message this one replies to; null when it is not a reply.
+     */
+    reply_to: ReplyToDto | null;
     sender_id: number;
 };
 
@@ -212,6 +238,30 @@ export type ProbeDto = {
     status: string;
 };
 
+export type ReactionDto = {
+    /**
+     * One emoji (an extended grapheme cluster).
+     */
+    emoji: string;
+    /**
+     * The users who reacted with it, in the order they did.
+     */
+    user_ids: Array<number>;
+};
+
+export type ReplyToDto = {
+    /**
+     * Whether it was deleted for everyone.
+     */
+    deleted: boolean;
+    id: number;
+    /**
+     * Its first 140 characters as they are now; empty when it was deleted.
+     */
+    preview: string;
+    sender_id: number;
+};
+
 export type SendMessageDto = {
     /**
      * Makes the send safe to retry, like the Idempotency-Key header: a second send
@@ -222,6 +272,10 @@ export type SendMessageDto = {
      * The text, 1–4000 characters.
      */
     message: string;
+    /**
+     * Makes this a reply to a message of the same conversation (else 400; an id you cannot see is 404).
+     */
+    reply_to_id?: number;
     /**
      * The recipient; not yourself.
      */
@@ -286,11 +340,18 @@ export type SyncPageDto = {
      */
     chats: Array<SyncChatDto>;
     /**
+     * Every message of your conversations that was edited, deleted (as its tombstone) or reacted to since `since`, in
+     * its current state, oldest change first. Replace the copy you hold by `id`; new messages are not listed here (load
+     * them with GET /chat/{user_id}?after=, as `chats` tells you which).
+     */
+    messages: Array<MessageDto>;
+    /**
      * Pass it as `since` next time. Store it only after applying `chats`.
      */
     next_cursor: string;
     /**
-     * True without `since`, or when too much changed to list: reload GET /chat, then go on from `next_cursor`.
+     * True without `since`, or when too much changed to list: reload GET /chat (and the conversations you show), then
+     * go on from `next_cursor`.
      */
     reset: boolean;
 };
@@ -591,6 +652,242 @@ export type LogoutResponses = {
 
 export type LogoutResponse = LogoutResponses[keyof LogoutResponses];
 
+export type DeleteMessageData = {
+    body?: never;
+    headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
+    };
+    path: {
+        /**
+         * The message's id.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/messages/{id}';
+};
+
+export type DeleteMessageErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You can see the message but not change it: you did not send it, or its time window has passed
+     */
+    403: ErrorResponseDto;
+    /**
+     * No message with that id is in your conversations (the same answer whether or not it exists)
+     */
+    404: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type DeleteMessageError = DeleteMessageErrors[keyof DeleteMessageErrors];
+
+export type DeleteMessageResponses = {
+    /**
+     * Deleted (or already deleted)
+     */
+    204: void;
+};
+
+export type DeleteMessageResponse = DeleteMessageResponses[keyof DeleteMessageResponses];
+
+export type EditMessageData = {
+    body: EditMessageDto;
+    headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
+    };
+    path: {
+        /**
+         * The message's id.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/messages/{id}';
+};
+
+export type EditMessageErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You can see the message but not change it: you did not send it, or its time window has passed
+     */
+    403: ErrorResponseDto;
+    /**
+     * No message with that id is in your conversations (the same answer whether or not it exists)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The message was deleted
+     */
+    409: ErrorResponseDto;
+    /**
+     * The request body is larger than 64 KiB
+     */
+    413: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type EditMessageError = EditMessageErrors[keyof EditMessageErrors];
+
+export type EditMessageResponses = {
+    /**
+     * The message as it is now, with `edited_at` set
+     */
+    200: MessageDto;
+};
+
+export type EditMessageResponse = EditMessageResponses[keyof EditMessageResponses];
+
+export type RemoveReactionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
+    };
+    path: {
+        /**
+         * The message's id.
+         */
+        id: number;
+        /**
+         * Exactly one emoji, URL-encoded (👍 is `%F0%9F%91%8D`).
+         */
+        emoji: string;
+    };
+    query?: never;
+    url: '/messages/{id}/reactions/{emoji}';
+};
+
+export type RemoveReactionErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No message with that id is in your conversations (the same answer whether or not it exists)
+     */
+    404: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type RemoveReactionError = RemoveReactionErrors[keyof RemoveReactionErrors];
+
+export type RemoveReactionResponses = {
+    /**
+     * Your reaction is not on the message
+     */
+    204: void;
+};
+
+export type RemoveReactionResponse = RemoveReactionResponses[keyof RemoveReactionResponses];
+
+export type AddReactionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The id of the live socket this client holds (socket.id): the live event this write causes skips that socket, since the response already told it. Without it, every socket of yours hears of the write too.
+         */
+        'X-Socket-Id'?: string;
+    };
+    path: {
+        /**
+         * The message's id.
+         */
+        id: number;
+        /**
+         * Exactly one emoji, URL-encoded (👍 is `%F0%9F%91%8D`).
+         */
+        emoji: string;
+    };
+    query?: never;
+    url: '/messages/{id}/reactions/{emoji}';
+};
+
+export type AddReactionErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No message with that id is in your conversations (the same answer whether or not it exists)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The message was deleted, or you already put 20 different reactions on it
+     */
+    409: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type AddReactionError = AddReactionErrors[keyof AddReactionErrors];
+
+export type AddReactionResponses = {
+    /**
+     * Your reaction is on the message
+     */
+    204: void;
+};
+
+export type AddReactionResponse = AddReactionResponses[keyof AddReactionResponses];
+
 export type ChangePasswordData = {
     body: ChangePasswordDto;
     path?: never;
@@ -712,7 +1009,7 @@ export type SendMessageErrors = {
      */
     401: ErrorResponseDto;
     /**
-     * No user has that id
+     * No user has that id, or `reply_to_id` is not a message you can see
      */
     404: ErrorResponseDto;
     /**
