@@ -33,10 +33,11 @@ const BROADCAST_LOCK = 2;
 export function lockConversation(userA: string, userB: string, from?: string): string {
   const [a, b] = [`${userA}::int`, `${userB}::int`];
   return `users_locked AS (
-    SELECT pg_advisory_xact_lock_shared(${USER_LOCK}, LEAST(${a}, ${b})),
+    SELECT LEAST(${a}, ${b}) AS low, GREATEST(${a}, ${b}) AS high,
+           pg_advisory_xact_lock_shared(${USER_LOCK}, LEAST(${a}, ${b})),
            pg_advisory_xact_lock_shared(${USER_LOCK}, GREATEST(${a}, ${b}))${from ? ` FROM ${from}` : ''}
   ), conversation_locked AS (
-    SELECT pg_advisory_xact_lock((LEAST(${a}, ${b})::bigint << 32) | GREATEST(${a}, ${b})) FROM users_locked
+    SELECT pg_advisory_xact_lock((low::bigint << 32) | high) FROM users_locked
   )`;
 }
 
