@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { SYNC_LIMIT } from '../src/chats/chats.service.js';
-import { SEND } from '../src/messages/message.queries.js';
+import { EDIT, SEND } from '../src/messages/message.queries.js';
 import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -18,6 +18,7 @@ interface SyncChat {
 }
 interface SyncPage {
   chats: SyncChat[];
+  messages: MessageBody[];
   next_cursor: string;
   reset: boolean;
 }
@@ -162,6 +163,107 @@ describe('catching up', () => {
       } finally {
         await slow.end();
       }
+    });
+
+    describe('messages that changed', () => {
+      const history = async (user: TestUser, peer: TestUser): Promise<MessageBody[]> =>
+        (await testApp.api().get(`/chat/${peer.id}`).query({ limit: 200 }).set(bearer(user)).expect(200)).body
+          .messages as MessageBody[];
+
+      it('brings an offline client’s copy to the server’s: edits, tombstones and reactions, and no new messages', async () => {
+        const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+        const [edited, deleted, reacted, untouched] = [
+          await sendMessage(testApp, alice, bob, 'tpyo'),
+          await sendMessage(testApp, alice, bob, 'sent by mistake'),
+          await sendMessage(testApp, alice, bob, 'good news'),
+          await sendMessage(testApp, alice, bob, 'untouched'),
+        ];
+        // Bob's client holds the conversation and a cursor, then goes offline.
+        const held = new Map((await history(bob, alice)).map((message) => [message.id, message]));
+        const cursor = (await sync(bob)).next_cursor;
+
+        await testApp.api().patch(`/messages/${edited.id}`).set(bearer(alice)).send({ message: 'typo' }).expect(200);
+        await testApp.api().delete(`/messages/${deleted.id}`).set(bearer(alice)).expect(204);
+        await testApp
+          .api()
+          .put(`/messages/${reacted.id}/reactions/${encodeURIComponent('🎉')}`)
+          .set(bearer(alice))
+          .expect(204);
+        await sendMessage(testApp, alice, bob, 'brand new');
+        // Someone else's conversation never shows up in bob's sync.
+        const others = await sendMessage(testApp, alice, carol, 'not for bob');
+        await testApp
+          .api()
+          .patch(`/messages/${others.id}`)
+          .set(bearer(alice))
+          .send({ message: 'still not' })
+          .expect(200);
+
+        const page = await sync(bob, cursor);
+        expect(page.reset).toBe(false);
+        expect(page.messages.map((message) => message.id).sort()).toEqual([edited.id, deleted.id, reacted.id].sort());
+        // Following the README: replace held copies by id, then load what is new with after=.
+        for (const message of page.messages) held.set(message.id, message);
+        const newest = Math.max(...held.keys());
+        const fresh = (
+          await testApp.api().get(`/chat/${alice.id}`).query({ after: newest }).set(bearer(bob)).expect(200)
+        ).body.messages as MessageBody[];
+        for (const message of fresh) held.set(message.id, message);
+
+        const server = await history(bob, alice);
+        expect([...held.values()].sort((a, b) => a.id - b.id)).toEqual(server);
+        expect(held.get(deleted.id)).toMatchObject({ message: '', deleted_at: expect.any(String) });
+        expect(held.get(untouched.id)).toEqual(untouched);
+      });
+
+      it('returns a message change whose transaction committed after a later one was seen', async () => {
+        const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+        const early = await sendMessage(testApp, bob, alice, 'before the edit');
+        const cursor = (await sync(alice)).next_cursor;
+        // A slow edit by bob on its own connection: its transaction id is drawn, then it waits.
+        const slow = new pg.Client({ connectionString: testApp.database.url });
+        await slow.connect();
+        try {
+          await slow.query('BEGIN');
+          const { rows } = await slow.query(EDIT.text, [early.id, bob.id, 'after the edit', 0]);
+          expect(rows).toHaveLength(1);
+          // Meanwhile a later transaction commits a change alice sees.
+          const quick = await sendMessage(testApp, carol, alice, 'quick one');
+          await testApp
+            .api()
+            .patch(`/messages/${quick.id}`)
+            .set(bearer(carol))
+            .send({ message: 'quick, edited' })
+            .expect(200);
+
+          const beforeCommit = await sync(alice, cursor);
+          expect(beforeCommit.messages.map((message) => message.message)).toEqual(['quick, edited']);
+
+          await slow.query('COMMIT');
+          const afterCommit = await sync(alice, beforeCommit.next_cursor);
+          expect(afterCommit.messages.map((message) => [message.id, message.message])).toContainEqual([
+            early.id,
+            'after the edit',
+          ]);
+        } finally {
+          await slow.end();
+        }
+      });
+
+      it('asks for a reload when more messages changed than it lists', async () => {
+        const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+        await testApp.query(
+          `INSERT INTO messages (sender_id, recipient_id, body) SELECT $1, $2, 'm' || i FROM generate_series(1, $3) i`,
+          [alice.id, bob.id, SYNC_LIMIT + 1],
+        );
+        const cursor = (await sync(bob)).next_cursor;
+        await testApp.query(
+          `UPDATE messages SET changed_xid = pg_current_xact_id()::text::bigint WHERE sender_id = $1`,
+          [alice.id],
+        );
+        const page = await sync(bob, cursor);
+        expect({ reset: page.reset, messages: page.messages.length }).toEqual({ reset: true, messages: 0 });
+      });
     });
 
     it('asks for a reload when more chats changed than it lists', async () => {

@@ -198,6 +198,86 @@ describe('live updates (Socket.IO)', () => {
     });
   });
 
+  describe('message changes', () => {
+    it('reach both users’ sockets, but not the requesting one, nor a third user’s', async () => {
+      const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
+      const [aliceHere, aliceThere, bobSocket, carolSocket] = [
+        await open(alice),
+        await open(alice),
+        await open(bob),
+        await open(carol),
+      ];
+      const [hereInbox, carolInbox] = [new Inbox(aliceHere), new Inbox(carolSocket)];
+      const sent = await testApp
+        .api()
+        .post('/send')
+        .set(bearer(alice))
+        .send({ user_id: bob.id, message: 'first draft' })
+        .expect(201);
+      const fromHere = { ...bearer(alice), 'X-Socket-Id': aliceHere.id! };
+
+      const updates = [nextEvent(aliceThere, 'message.updated'), nextEvent(bobSocket, 'message.updated')];
+      const edited = await testApp
+        .api()
+        .patch(`/messages/${sent.body.id}`)
+        .set(fromHere)
+        .send({ message: 'final draft' })
+        .expect(200);
+      for (const payload of await Promise.all(updates)) expect(payload).toEqual(edited.body);
+
+      const reactions = [nextEvent(aliceHere, 'message.updated'), nextEvent(aliceThere, 'message.updated')];
+      await testApp
+        .api()
+        .put(`/messages/${sent.body.id}/reactions/${encodeURIComponent('👍')}`)
+        .set({ ...bearer(bob), 'X-Socket-Id': bobSocket.id! })
+        .expect(204);
+      for (const payload of await Promise.all(reactions)) {
+        expect(payload).toEqual({ ...edited.body, reactions: [{ emoji: '👍', user_ids: [bob.id] }] });
+      }
+
+      const deletions = [nextEvent(aliceThere, 'message.deleted'), nextEvent(bobSocket, 'message.deleted')];
+      await testApp.api().delete(`/messages/${sent.body.id}`).set(fromHere).expect(204);
+      for (const payload of await Promise.all(deletions)) {
+        expect(payload).toEqual({
+          id: sent.body.id,
+          sender_id: alice.id,
+          recipient_id: bob.id,
+          deleted_at: expect.any(String),
+        });
+      }
+
+      await barrier(bobSocket, aliceHere, alice);
+      await barrier(bobSocket, carolSocket, carol);
+      expect(hereInbox.named('message.updated')).toHaveLength(1); // bob's reaction only
+      expect(hereInbox.named('message.deleted')).toEqual([]);
+      expect(carolInbox.events.map(([name]) => name)).toEqual(['typing']);
+    });
+
+    it('are not announced when nothing changed', async () => {
+      const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+      const [aliceSocket, bobSocket] = [await open(alice), await open(bob)];
+      const inbox = new Inbox(bobSocket);
+      const sent = await testApp.api().post('/send').set(bearer(alice)).send({ user_id: bob.id, message: 'same' });
+      const id = sent.body.id as number;
+      const thumb = encodeURIComponent('👍');
+
+      await testApp.api().patch(`/messages/${id}`).set(bearer(alice)).send({ message: 'same' }).expect(200);
+      await testApp.api().delete(`/messages/${id}/reactions/${thumb}`).set(bearer(alice)).expect(204);
+      await testApp.api().put(`/messages/${id}/reactions/${thumb}`).set(bearer(alice)).expect(204);
+      await testApp.api().put(`/messages/${id}/reactions/${thumb}`).set(bearer(alice)).expect(204);
+      await testApp.api().delete(`/messages/${id}`).set(bearer(alice)).expect(204);
+      await testApp.api().delete(`/messages/${id}`).set(bearer(alice)).expect(204);
+
+      await barrier(aliceSocket, bobSocket, bob);
+      expect(inbox.events.map(([name]) => name)).toEqual([
+        'message.new',
+        'message.updated',
+        'message.deleted',
+        'typing',
+      ]);
+    });
+  });
+
   describe('typing', () => {
     it('reaches the peer, acknowledged; bad payloads get 400 and unknown users 404, and the socket lives on', async () => {
       const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
