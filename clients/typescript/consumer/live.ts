@@ -13,6 +13,8 @@ export function followLive(baseUrl: string, token: string, show: (message: Messa
   const catchUp = async () => {
     const { data } = await syncChats({ client: api, query: cursor === undefined ? {} : { since: cursor } });
     if (!data) return;
+    // Edited, deleted (tombstones) or reacted to since the cursor: each replaces the copy held by id.
+    data.messages.forEach(show);
     for (const chat of data.chats) {
       for (let more = true; more;) {
         const after = lastRestId.get(chat.user_id) ?? 0;
@@ -29,6 +31,8 @@ export function followLive(baseUrl: string, token: string, show: (message: Messa
 
   socket.on('connect', () => void catchUp());
   socket.on('message.new', show);
+  socket.on('message.updated', show);
+  socket.on('message.deleted', ({ id, deleted_at }) => console.log(`${id} deleted at ${deleted_at}`));
   socket.on('message.read', ({ reader_id, up_to_id }) => console.log(`${reader_id} read up to ${up_to_id}`));
   socket.on('broadcast.new', ({ sender_id, preview }) => console.log(`${sender_id}: ${preview}`));
   socket.on('presence', ({ user_id, online }) => console.log(`${user_id} ${online ? 'online' : 'offline'}`));
