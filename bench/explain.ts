@@ -2,23 +2,29 @@
  * `node dist-bench/bench/explain.js` (DATABASE_URL: a seeded bench database, e.g. after `npm run bench`)
  * EXPLAIN ANALYZE of every hot statement, as a pooled connection runs it: prepared, and executed
  * past PostgreSQL's first five custom plans, so what is shown is the cached generic plan.
- * Writes are rolled back. Output: bench/results/explain.md, quoted in docs/performance.md.
+ * Writes are rolled back: each warm-up execution to a savepoint, so the explained one finds the data as it was
+ * and does what a request would (an edit, a delete, a reaction, not the no-op a repeat of it is), and the
+ * explained one with its transaction. Output: bench/results/explain.md, quoted in docs/performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { AUTHENTICATE } from '../src/auth/session.queries.js';
 import { hashToken } from '../src/auth/tokens.js';
-import { LIST_CHATS, MARK_READ, OLDER_PAGE } from '../src/chats/chat.queries.js';
+import { LIST_CHATS, MARK_READ, NEWER_PAGE, OLDER_PAGE, SYNC_MESSAGES } from '../src/chats/chat.queries.js';
 import { MAX_BIGINT } from '../src/common/keyset-page.js';
 import { reportPgErrors } from '../src/database/pg-errors.js';
 import type { PreparedStatement } from '../src/database/prepared-statements.js';
-import { BROADCAST, SEND } from '../src/messages/message.queries.js';
+import { ADD_REACTION, BROADCAST, DELETE, EDIT, SEND } from '../src/messages/message.queries.js';
 import { LIST_USERS } from '../src/users/user.queries.js';
 import { benchToken, deepCursor, HOT_PEER, HOT_USER } from './seed.js';
 
 const PAGE = 51;
 const QUIET_PEER = 3;
 const NO_BOUND = String(MAX_BIGINT);
+/** MAX_REACTIONS_PER_USER (src/messages/messages.service.ts), as the service passes it. */
+const MAX_REACTIONS_PER_USER = 20;
+/** An emoji the seed puts on no message (it uses 👍 and ❤️), so the explained ADD_REACTION adds it. */
+const NEW_EMOJI = '\u{1F680}';
 
 async function explain(
   client: pg.Client,
@@ -34,7 +40,11 @@ async function explain(
       `SELECT concat_ws(', ', ${values.map((_, i) => `quote_nullable($${i + 1})`).join(', ')}) AS literals`,
       values,
     );
-    for (let run = 0; run < 6; run++) await client.query(`EXECUTE explained(${rows[0].literals})`);
+    for (let run = 0; run < 6; run++) {
+      await client.query('SAVEPOINT warm_up');
+      await client.query(`EXECUTE explained(${rows[0].literals})`);
+      await client.query('ROLLBACK TO SAVEPOINT warm_up');
+    }
     const plan = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) EXECUTE explained(${rows[0].literals})`,
     );
@@ -52,6 +62,18 @@ async function main(): Promise<void> {
   try {
     const { rows } = await client.query<{ messages: string }>('SELECT count(*) AS messages FROM messages');
     const deep = await deepCursor(client);
+    // The hot user's newest message to the hot peer (unread if one is: a delete then lowers the count), and one
+    // the seed put reactions on (an added reaction joins an array).
+    const { rows: targets } = await client.query<{ newest: string; reacted: string | null }>(
+      `SELECT (SELECT id FROM messages WHERE sender_id = $1 AND recipient_id = $2 ORDER BY read_at IS NULL DESC, id DESC LIMIT 1) AS newest,
+              (SELECT max(id) FROM messages WHERE sender_id = $1 AND recipient_id = $2 AND reactions IS NOT NULL) AS reacted`,
+      [HOT_USER, HOT_PEER],
+    );
+    const { newest, reacted } = targets[0];
+    const oldest = await client.query<{ id: string }>(
+      `SELECT min(id) AS id FROM messages WHERE LEAST(sender_id, recipient_id) = $1 AND GREATEST(sender_id, recipient_id) = $2`,
+      [HOT_USER, HOT_PEER],
+    );
     const plans = [
       // bytea as its hex text form, so it survives the trip through a literal.
       await explain(client, AUTHENTICATE, [`\\x${hashToken(benchToken(HOT_PEER)).toString('hex')}`]),
@@ -59,9 +81,15 @@ async function main(): Promise<void> {
       await explain(client, LIST_CHATS, [HOT_USER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, deep, PAGE]),
+      await explain(client, NEWER_PAGE, [HOT_USER, HOT_PEER, oldest.rows[0].id, PAGE]),
       await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null, null]),
       await explain(client, MARK_READ, [HOT_USER, HOT_PEER, NO_BOUND]),
       await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),
+      await explain(client, EDIT, [newest, HOT_USER, 'explained edit', 0]),
+      await explain(client, DELETE, [newest, HOT_USER, 0]),
+      await explain(client, ADD_REACTION, [reacted ?? newest, HOT_PEER, NEW_EMOJI, MAX_REACTIONS_PER_USER]),
+      // Since transaction 0: every message of the hot user's that ever changed (the seed's reactions), up to a page.
+      await explain(client, SYNC_MESSAGES, [HOT_USER, '0', PAGE]),
     ];
     const report = [
       `Plans on ${Number(rows[0].messages).toLocaleString('en')} messages (node dist-bench/bench/explain.js).`,

@@ -7,7 +7,7 @@ export interface LoadResult {
 }
 
 export interface HttpRequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: string;
   token: string;
   body?: unknown;

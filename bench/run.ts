@@ -14,8 +14,14 @@ import { medianRound, runHttpLoad, runSqlLoad } from './load.js';
 import { measureObservability } from './observability.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type AfterIdleRow, type BenchReport, writeReport } from './report.js';
-import { buildScenarios, type Scenario, type ScenarioKey } from './scenarios.js';
-import { benchToken, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
+import {
+  buildScenarios,
+  CHANGEABLE_MESSAGES,
+  EDIT_WINDOW_SECONDS,
+  type Scenario,
+  type ScenarioKey,
+} from './scenarios.js';
+import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
 
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
@@ -28,6 +34,10 @@ function serviceEnv(options: BenchOptions): Record<string, string> {
     // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
     RATE_LIMIT_SEND_PER_USER: '1000000',
     RATE_LIMIT_BROADCAST_PER_USER: '1000',
+    RATE_LIMIT_EDIT_PER_USER: '1000000',
+    RATE_LIMIT_REACT_PER_USER: '1000000',
+    // No edit window (the default is 900 s): the edit row changes seeded messages, which are a day old.
+    MESSAGE_EDIT_WINDOW_SECONDS: String(EDIT_WINDOW_SECONDS),
   };
 }
 
@@ -107,7 +117,7 @@ async function growthCurve(
   try {
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
-      const { chatList, latestHistory: history } = buildScenarios({ ...options, deepCursor: '1' });
+      const { chatList, latestHistory: history } = buildScenarios({ ...options, deepCursor: '1', changeable: [] });
       await warmUp(service.url, [chatList, history], options);
       const chatListResult = await medianOf(options.rounds, () => runHttpLoad(service.url, chatList.next, options));
       const historyResult = await medianOf(options.rounds, () => runHttpLoad(service.url, history.next, options));
@@ -172,7 +182,11 @@ async function reportObservability(
 
 async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
   await timed('seed', () => seed(pool, options));
-  const scenarios = buildScenarios({ ...options, deepCursor: await deepCursor(pool) });
+  const scenarios = buildScenarios({
+    ...options,
+    deepCursor: await deepCursor(pool),
+    changeable: await changeableMessages(pool, CHANGEABLE_MESSAGES),
+  });
   if (options.observabilityOnly) {
     await reportObservability(options, databaseUrl, scenarios, report);
     return;
@@ -200,7 +214,8 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
       report.endpoints.push({ endpoint: scenario.name, ...measured, single });
       log(
         `${scenario.name}: ${measured.service.requestsPerSecond.toFixed(0)} req/s (baseline ${measured.baseline.requestsPerSecond.toFixed(0)}` +
-          `${measured.floor ? `, write floor ${measured.floor.requestsPerSecond.toFixed(0)}` : ''}), p50 ${measured.service.p50} ms, non-2xx ${measured.service.failures}`,
+          `${measured.floor ? `, write floor ${measured.floor.requestsPerSecond.toFixed(0)}` : ''}), p50 ${measured.service.p50} ms, non-2xx ${measured.service.failures}` +
+          `${measured.baseline.failures > 0 ? `, baseline errors ${measured.baseline.failures}` : ''}`,
       );
     }
     for (const scenario of [chatList, scenarios.send]) {
@@ -271,12 +286,16 @@ async function main(): Promise<void> {
   console.log(`\n${writeReport(report, name)}`);
   const failures =
     report.endpoints.reduce((sum, row) => sum + row.service.failures, 0) +
+    // A baseline's error is a harness that measures the wrong thing (a write that changed nothing, a failed statement).
+    report.endpoints.reduce((sum, row) => sum + row.baseline.failures, 0) +
     report.observability.reduce(
       (sum, row) => sum + row.off.failures + row.on.failures + row.onWithAccessLine.failures,
       0,
     );
   if (failures > 0 || (report.inconsistentChats ?? 0) > 0) {
-    console.error(`[bench] FAILED: ${failures} non-2xx answers, ${report.inconsistentChats} inconsistent chat rows`);
+    console.error(
+      `[bench] FAILED: ${failures} non-2xx answers or baseline errors, ${report.inconsistentChats} inconsistent chat rows`,
+    );
     process.exit(1);
   }
 }

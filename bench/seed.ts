@@ -1,8 +1,8 @@
 /*
  * Set-based seeding: a million messages in seconds, not hours. Users get ids
  * 1..N; user 1 is the "hot" user with `hotChats` chats, one of which (with
- * user 2) holds `hotChatMessages` messages. Half the users (the even ids, and
- * user 1) have a session whose token benchToken(id) can be derived again in JS.
+ * user 2) holds `hotChatMessages` messages, a few percent of them replies and a few with reactions.
+ * Half the users (the even ids, and user 1) have a session whose token benchToken(id) can be derived again in JS.
  */
 import { hash } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
@@ -67,6 +67,8 @@ export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
     [HOT_USER, HOT_PEER, hotChatMessages, otherHotChats, perOtherHotChat, size.users, randomMessages],
   );
 
+  await seedRepliesAndReactions(pool);
+
   await pool.query(
     `INSERT INTO chats (owner_id, peer_id, last_message_id, unread_count, changed_xid)
      SELECT owner_id, peer_id, max(id), count(*) FILTER (WHERE unread), ${CURRENT_XID}
@@ -88,6 +90,56 @@ export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
   // Write the seed's dirty pages out now: otherwise the checkpointer spends the first minutes of measurement
   // flushing them, and whichever endpoint is measured then pays (one run's first baseline lost half its rate).
   await pool.query('CHECKPOINT');
+}
+
+/** The seeded reactions: 👍 alone, or 👍 and ❤️ (stored with its emoji-presentation selector, as the API normalizes it). */
+const SEEDED_EMOJI = ['\u{1F44D}', '\u2764\uFE0F'] as const;
+
+const HOT_CHAT = (alias: string) =>
+  `LEAST(${alias}.sender_id, ${alias}.recipient_id) = $1 AND GREATEST(${alias}.sender_id, ${alias}.recipient_id) = $2`;
+
+/**
+ * The measured conversation (the hot chat) as history pages now carry it: one message in 25 replies to one a little
+ * earlier in it (1 to 37 back), and one in 20 has reactions (👍 by its recipient; one in 40 also ❤️ by both users),
+ * sent by either user, stamped as changed the way a reaction stamps it (GET /sync). Set-based, through
+ * messages_conversation_idx: 4% and 5% of the chat (400 and 500 rows at full size), milliseconds.
+ */
+async function seedRepliesAndReactions(pool: pg.Pool): Promise<void> {
+  await pool.query(
+    `UPDATE messages m SET reply_to_id = p.id
+       FROM messages p
+      WHERE ${HOT_CHAT('m')} AND m.id % 25 = 0
+        AND p.id = m.id - 1 - m.id % 37 AND ${HOT_CHAT('p')}`,
+    [HOT_USER, HOT_PEER],
+  );
+  await pool.query(
+    `UPDATE messages m
+        SET reactions = jsonb_build_array(jsonb_build_object('emoji', $3::text, 'user_ids', jsonb_build_array(m.recipient_id)))
+                        || CASE WHEN m.id % 80 IN (7, 16)
+                                THEN jsonb_build_array(jsonb_build_object('emoji', $4::text,
+                                       'user_ids', jsonb_build_array(m.recipient_id, m.sender_id)))
+                                ELSE '[]' END,
+            changed_xid = ${CURRENT_XID}
+      WHERE ${HOT_CHAT('m')} AND m.id % 40 IN (7, 16)`,
+    [HOT_USER, HOT_PEER, ...SEEDED_EMOJI],
+  );
+}
+
+/**
+ * Messages whose sender has a session, outside the hot user's chats (the rows that the reads measure), for the
+ * edit and reaction rows: `limit` of them, picked at random, with their sender.
+ */
+export async function changeableMessages(
+  db: Pick<pg.ClientBase, 'query'>,
+  limit: number,
+): Promise<{ id: string; sender_id: number }[]> {
+  const { rows } = await db.query<{ id: string; sender_id: number }>(
+    `SELECT id, sender_id FROM messages
+      WHERE sender_id % 2 = 0 AND recipient_id <> $1 AND deleted_at IS NULL
+      ORDER BY random() LIMIT $2`,
+    [HOT_USER, limit],
+  );
+  return rows;
 }
 
 /** A message id 100 messages into the hot chat: the `before` cursor of a deep history page. */
