@@ -166,6 +166,8 @@ describe('catching up', () => {
     });
 
     describe('messages that changed', () => {
+      const edit = (user: TestUser, id: number, message: string) =>
+        testApp.api().patch(`/messages/${id}`).set(bearer(user)).send({ message }).expect(200);
       const history = async (user: TestUser, peer: TestUser): Promise<MessageBody[]> =>
         (await testApp.api().get(`/chat/${peer.id}`).query({ limit: 200 }).set(bearer(user)).expect(200)).body
           .messages as MessageBody[];
@@ -182,7 +184,7 @@ describe('catching up', () => {
         const held = new Map((await history(bob, alice)).map((message) => [message.id, message]));
         const cursor = (await sync(bob)).next_cursor;
 
-        await testApp.api().patch(`/messages/${edited.id}`).set(bearer(alice)).send({ message: 'typo' }).expect(200);
+        await edit(alice, edited.id, 'typo');
         await testApp.api().delete(`/messages/${deleted.id}`).set(bearer(alice)).expect(204);
         await testApp
           .api()
@@ -192,12 +194,7 @@ describe('catching up', () => {
         await sendMessage(testApp, alice, bob, 'brand new');
         // Someone else's conversation never shows up in bob's sync.
         const others = await sendMessage(testApp, alice, carol, 'not for bob');
-        await testApp
-          .api()
-          .patch(`/messages/${others.id}`)
-          .set(bearer(alice))
-          .send({ message: 'still not' })
-          .expect(200);
+        await edit(alice, others.id, 'still not');
 
         const page = await sync(bob, cursor);
         expect(page.reset).toBe(false);
@@ -229,12 +226,7 @@ describe('catching up', () => {
           expect(rows).toHaveLength(1);
           // Meanwhile a later transaction commits a change alice sees.
           const quick = await sendMessage(testApp, carol, alice, 'quick one');
-          await testApp
-            .api()
-            .patch(`/messages/${quick.id}`)
-            .set(bearer(carol))
-            .send({ message: 'quick, edited' })
-            .expect(200);
+          await edit(carol, quick.id, 'quick, edited');
 
           const beforeCommit = await sync(alice, cursor);
           expect(beforeCommit.messages.map((message) => message.message)).toEqual(['quick, edited']);
