@@ -250,6 +250,23 @@ describe('hostile input to message changes', () => {
     });
   });
 
+  it('a malformed X-Socket-Id is 400 naming the header on every route, and changes nothing', async () => {
+    const message = await sendMessage(testApp, alice, bob, 'announce me properly');
+    for (const socketId of ["' OR 1=1 --", 'a'.repeat(65), 'room/../other', '%E2%80%AEgnp', 'two words', '']) {
+      for (const [label, request] of routes(String(message.id))) {
+        const response = await request.set(bearer(alice)).set('X-Socket-Id', socketId);
+        expectRefused(response, `${label} X-Socket-Id ${socketId}`, [400]);
+        expect(response.body.message).toMatch(/X-Socket-Id/);
+      }
+    }
+    expect(await storedMessage(testApp, message.id)).toMatchObject({
+      body: 'announce me properly',
+      edited_at: null,
+      deleted_at: null,
+      reactions: null,
+    });
+  });
+
   describe('PATCH bodies', () => {
     let target: MessageBody;
 
