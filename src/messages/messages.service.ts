@@ -31,8 +31,8 @@ export const MAX_REACTIONS_PER_USER = 20;
 export interface SendOptions {
   /** The idempotency key: a second send with it returns the first message. */
   clientKey?: string;
-  /** The message this one replies to. */
-  replyToId?: number;
+  /** The message this one replies to; null (which the validator lets through) is no reply, as absent is. */
+  replyToId?: number | null;
   /** The sender's socket that made the request: the live announcement skips it. */
   originSocketId?: string;
 }
@@ -75,7 +75,7 @@ export class MessagesService {
     if (senderId === recipientId) {
       throw new BadRequestException('You cannot send a message to yourself');
     }
-    if (replyToId !== undefined) await this.assertReplyable(senderId, recipientId, replyToId);
+    if (replyToId !== undefined && replyToId !== null) await this.assertReplyable(senderId, recipientId, replyToId);
     try {
       let [row] = await this.statements.rows(SEND, [senderId, recipientId, text, clientKey ?? null, replyToId ?? null]);
       // No row only when the key was taken, possibly by a send committed after this statement began:

@@ -3,7 +3,16 @@
  * expired one and the token in each accepted place; and no route lets a third
  * user read or change someone else's conversation.
  */
-import { bearer, sendMessage, signupUser, type TestUser } from '../support/factories.js';
+import type { Test } from 'supertest';
+import {
+  bearer,
+  type MessageBody,
+  messagePath,
+  sendMessage,
+  signupUser,
+  storedMessage,
+  type TestUser,
+} from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Route {
@@ -30,11 +39,12 @@ describe('access control', () => {
   let alice: TestUser;
   let bob: TestUser;
   let eve: TestUser;
+  let forBob: MessageBody;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     [alice, bob, eve] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
-    await sendMessage(testApp, alice, bob, 'for bob only');
+    forBob = await sendMessage(testApp, alice, bob, 'for bob only');
     await sendMessage(testApp, bob, alice, 'for alice only');
   });
 
@@ -100,5 +110,71 @@ describe('access control', () => {
       .send({ user_id: bob.id, message: 'spoof', sender_id: alice.id })
       .expect(400);
     expect(sent.body.details).toContainEqual({ field: 'sender_id', errors: ['property sender_id should not exist'] });
+  });
+
+  describe('the routes that change a message', () => {
+    // Each route on a message id, as `user`; POST /send refers to the message as a reply's parent.
+    const messageRoutes: [string, (user: TestUser, messageId: number) => Test][] = [
+      [
+        'PATCH /messages/{id}',
+        (user, id) => testApp.api().patch(messagePath(id)).set(bearer(user)).send({ message: 'x' }),
+      ],
+      ['DELETE /messages/{id}', (user, id) => testApp.api().delete(messagePath(id)).set(bearer(user))],
+      [
+        'PUT /messages/{id}/reactions/{emoji}',
+        (user, id) => testApp.api().put(messagePath(id, '👍')).set(bearer(user)),
+      ],
+      [
+        'DELETE /messages/{id}/reactions/{emoji}',
+        (user, id) => testApp.api().delete(messagePath(id, '👍')).set(bearer(user)),
+      ],
+      [
+        'POST /send with reply_to_id',
+        (user, id) =>
+          testApp.api().post('/send').set(bearer(user)).send({ user_id: alice.id, message: 'x', reply_to_id: id }),
+      ],
+    ];
+    // The answer without what names the request: its id in the message, and its request id.
+    const shapeOf = (body: { message: string }) => ({
+      ...body,
+      message: body.message.replace(/\d+$/, '{id}'),
+      request_id: 'x',
+    });
+
+    it.each(messageRoutes)('%s answers 401 without a token', async (_name, route) => {
+      const response = await route({ token: '' } as TestUser, forBob.id);
+      expect(response.status).toBe(401);
+    });
+
+    it.each(messageRoutes)(
+      '%s: a third user gets 404 for a message of someone else, exactly as for an id that does not exist',
+      async (_name, route) => {
+        const [{ next }] = await testApp.query('SELECT max(id)::int + 1000 AS next FROM messages');
+        const unseen = await route(eve, forBob.id);
+        const missing = await route(eve, next);
+        expect([unseen.status, missing.status]).toEqual([404, 404]);
+        expect(shapeOf(unseen.body)).toEqual(shapeOf(missing.body));
+        expect(await storedMessage(testApp, forBob.id)).toMatchObject({
+          body: 'for bob only',
+          edited_at: null,
+          deleted_at: null,
+          reactions: null,
+        });
+      },
+    );
+
+    it('the recipient gets 403 on PATCH and DELETE of a message they did not send, and may only react', async () => {
+      const edit = await testApp.api().patch(messagePath(forBob.id)).set(bearer(bob)).send({ message: 'forged' });
+      expect(edit.status).toBe(403);
+      expect(edit.body).toMatchObject({ statusCode: 403, message: 'Only its sender can edit a message' });
+      const remove = await testApp.api().delete(messagePath(forBob.id)).set(bearer(bob));
+      expect(remove.status).toBe(403);
+      expect(remove.body).toMatchObject({ statusCode: 403, message: 'Only its sender can delete a message' });
+      expect(await storedMessage(testApp, forBob.id)).toMatchObject({ body: 'for bob only', deleted_at: null });
+
+      await testApp.api().put(messagePath(forBob.id, '👍')).set(bearer(bob)).expect(204);
+      await testApp.api().delete(messagePath(forBob.id, '👍')).set(bearer(bob)).expect(204);
+      expect((await storedMessage(testApp, forBob.id)).reactions).toBeNull();
+    });
   });
 });

@@ -1,7 +1,15 @@
 /* Rate limits: 429 with Retry-After in the one error shape, per IP, per username, per sender, shared through Redis. */
 import { sendMessage } from '@parley/client';
 import { randomBytes } from 'node:crypto';
-import { signupUser, uniqueName } from '../support/factories.js';
+import {
+  bearer,
+  messagePath,
+  sendMessage as sendAs,
+  signupUser,
+  storedMessage,
+  type TestUser,
+  uniqueName,
+} from '../support/factories.js';
 import { listenForSdk } from '../support/sdk-client.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -64,6 +72,56 @@ describe('rate limits', () => {
     expect((await send(bob, alice)).response.status).toBe(201);
     const [{ n }] = await testApp.query('SELECT count(*)::int AS n FROM messages WHERE sender_id = $1', [alice.id]);
     expect(n).toBe(2);
+  });
+
+  const expectLimited = (response: { status: number; headers: Record<string, string>; body: unknown }) => {
+    expect(response.status).toBe(429);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(response.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'Too many requests; retry after the seconds in the Retry-After header',
+      request_id: expect.any(String),
+    });
+  };
+
+  it('limits edits and deletes together per user; the other user is not limited', async () => {
+    const testApp = await start({ RATE_LIMIT_EDIT_PER_USER: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+    const [first, second] = [await sendAs(testApp, alice, bob, 'one'), await sendAs(testApp, alice, bob, 'two')];
+    const bobs = await sendAs(testApp, bob, alice, 'three');
+    const edit = (user: TestUser, id: number, message: string) =>
+      testApp.api().patch(messagePath(id)).set(bearer(user)).send({ message });
+
+    await edit(alice, first.id, 'one, edited').expect(200);
+    await edit(alice, first.id, 'one, edited again').expect(200);
+    await testApp.api().delete(messagePath(second.id)).set(bearer(alice)).expect(204);
+    expectLimited(await edit(alice, first.id, 'one, edited past the limit'));
+    expectLimited(await testApp.api().delete(messagePath(first.id)).set(bearer(alice)));
+    expect(await storedMessage(testApp, first.id)).toMatchObject({ body: 'one, edited again', deleted_at: null });
+
+    await edit(bob, bobs.id, 'three, edited').expect(200);
+    // Sends count against their own limit.
+    await sendAs(testApp, alice, bob, 'still allowed');
+  });
+
+  it('limits reactions per user; the other user is not limited', async () => {
+    const testApp = await start({ RATE_LIMIT_REACT_PER_USER: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+    const message = await sendAs(testApp, alice, bob, 'react to me');
+    const react = (user: TestUser, emoji: string, method: 'put' | 'delete' = 'put') =>
+      testApp.api()[method](messagePath(message.id, emoji)).set(bearer(user));
+
+    await react(bob, '👍').expect(204);
+    await react(bob, '❤️').expect(204);
+    await react(bob, '👍', 'delete').expect(204);
+    expectLimited(await react(bob, '🎉'));
+    expectLimited(await react(bob, '❤️', 'delete'));
+    expect((await storedMessage(testApp, message.id)).reactions).toEqual([{ emoji: '❤️', user_ids: [bob.id] }]);
+
+    await react(alice, '🎉').expect(204);
+    // Edits count against their own limit.
+    await testApp.api().patch(messagePath(message.id)).set(bearer(alice)).send({ message: 'edited' }).expect(200);
   });
 
   it('shares the counters of several instances through Redis', async () => {

@@ -56,3 +56,27 @@ export async function sendMessage(
   const response = await testApp.api().post('/send').set(bearer(from)).send({ user_id: to.id, message }).expect(201);
   return response.body as MessageBody;
 }
+
+/** The path of a message's routes, or of one of its reactions (the emoji URL-encoded, as a client sends it). */
+export function messagePath(messageId: number | string, emoji?: string): string {
+  return emoji === undefined
+    ? `/messages/${messageId}`
+    : `/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`;
+}
+
+export interface StoredMessage {
+  body: string;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  reactions: { emoji: string; user_ids: number[] }[] | null;
+  reply_to_id: string | null;
+}
+
+/** A message's row as stored, read past the API. */
+export async function storedMessage(testApp: TestApp, messageId: number): Promise<StoredMessage> {
+  const [row] = await testApp.query<StoredMessage>(
+    'SELECT body, edited_at, deleted_at, reactions, reply_to_id FROM messages WHERE id = $1',
+    [messageId],
+  );
+  return row;
+}
