@@ -131,17 +131,23 @@ export class MessagesService {
 
   /** Adds the caller's reaction (either user of the conversation may react); adding it again changes nothing. */
   async addReaction(callerId: number, messageId: number, emoji: string, originSocketId?: string): Promise<void> {
-    const [row] = await this.statements.rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER]);
-    if (row) {
-      this.announceUpdate(toMessageDto(row), originSocketId);
-      return;
+    // The statement adds nothing when the reaction is there, the cap is reached or the message is gone; the re-read
+    // says which. If it says none of them, the caller removed a reaction in between: the add is tried again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [row] = await this.statements.rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER]);
+      if (row) {
+        this.announceUpdate(toMessageDto(row), originSocketId);
+        return;
+      }
+      const current = await this.findVisible(callerId, messageId);
+      if (current.deleted_at !== null) throw new ConflictException('This message was deleted; it cannot be reacted to');
+      const mine = (current.reactions ?? []).filter((reaction) => reaction.user_ids.includes(callerId));
+      if (mine.some((reaction) => reaction.emoji === emoji)) return;
+      if (mine.length >= MAX_REACTIONS_PER_USER) {
+        throw new ConflictException(`You can put at most ${MAX_REACTIONS_PER_USER} different reactions on one message`);
+      }
     }
-    const current = await this.findVisible(callerId, messageId);
-    if (current.deleted_at !== null) throw new ConflictException('This message was deleted; it cannot be reacted to');
-    const mine = (current.reactions ?? []).filter((reaction) => reaction.user_ids.includes(callerId));
-    if (!mine.some((reaction) => reaction.emoji === emoji) && mine.length >= MAX_REACTIONS_PER_USER) {
-      throw new ConflictException(`You can put at most ${MAX_REACTIONS_PER_USER} different reactions on one message`);
-    }
+    throw new ConflictException('The reactions on this message changed while adding yours; try again');
   }
 
   /** Removes the caller's reaction; removing one that is not there changes nothing. */

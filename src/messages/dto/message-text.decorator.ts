@@ -11,7 +11,8 @@ export const MAX_MESSAGE_LENGTH = 4000;
 const MESSAGE_TEXT = /^\s*[^\s\u0000][^\u0000]*$/;
 
 /**
- * 1–4000 characters (UTF-16 code units), at least one of them not white
+ * 1–4000 characters, counted as validator.js counts them (a surrogate pair is
+ * one, an emoji variation selector none), at least one of them not white
  * space. NUL is refused: PostgreSQL text cannot hold it. Everything else,
  * emoji, RTL and zero-width characters, markup, SQL, is stored verbatim.
  */
