@@ -257,6 +257,33 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(bob.page, '15-bob-quote-of-deleted-message');
   }, 120_000);
 
+  it("offers Edit and Delete only on my messages, and shows the server's refusal of a late edit", async () => {
+    const [erin, frank] = [await signupUser(testApp), await signupUser(testApp)];
+    const mine = await sendMessage(testApp, erin, frank, 'Sent long ago');
+    await sendMessage(testApp, frank, erin, 'Not yours to change');
+    const { page } = await openPage();
+    await page.getByLabel('Username').fill(erin.username);
+    await page.getByLabel('Password').fill(erin.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await chatWith(page, frank.username).click();
+    await shown(message(page, 'Not yours to change'));
+
+    const theirs = message(page, 'Not yours to change').getByRole('group', { name: 'Message actions' });
+    expect(await theirs.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.ariaLabel))).toEqual([
+      'Reply',
+      'React',
+    ]);
+    // The page offers Edit by its own clock; the server, whose clock says the window has passed, refuses.
+    await testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
+    await act(page, message(page, 'Sent long ago'), 'Edit');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Too late to change');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await shown(page.getByRole('alert').getByText('A message can be edited only within 900 seconds of sending'));
+    await shown(message(page, 'Sent long ago'));
+    expect(await page.getByText('Too late to change').count()).toBe(0);
+    await screenshot(page, '16-late-edit-refused');
+  }, 90_000);
+
   it('logs in, shows the unread count, and pages back through history', async () => {
     const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
     for (let i = 1; i <= 120; i++) await sendMessage(testApp, carol, dave, `message ${i}`);
