@@ -8,7 +8,18 @@ import { defineConfig } from 'vite';
 
 const parleyUrl = process.env.PARLEY_URL ?? 'http://127.0.0.1:3000';
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const apiRoutes = ['/signup', '/login', '/logout', '/users', '/current_user', '/send', '/chat', '/read', '/sync'];
+const apiRoutes = [
+  '/signup',
+  '/login',
+  '/logout',
+  '/users',
+  '/current_user',
+  '/send',
+  '/chat',
+  '/read',
+  '/sync',
+  '/messages',
+];
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

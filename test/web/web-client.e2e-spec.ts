@@ -1,8 +1,9 @@
 /*
  * The reference web client (examples/web) in a real browser, against the real
  * app: two people in two browser contexts chat live, see receipts and typing,
- * and one of them goes offline and catches up through /sync on reconnect.
- * Each step's screenshot is kept in test-output/web-client/.
+ * edit, delete, react and reply, and one of them goes offline and catches up
+ * through /sync on reconnect. Each step's screenshot is kept in
+ * test-output/web-client/.
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -61,6 +62,19 @@ describe('reference web client (examples/web) in Chromium', () => {
   const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
   const message = (page: Page, text: string) =>
     messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
+  /** The texts of messages, without their action buttons, reactions or quotes. */
+  const texts = (list: Locator) => list.locator('.text').allTextContents();
+  /** One message by its id (data-testid), to follow it whatever its text becomes. */
+  const messageNow = async (page: Page, text: string) =>
+    page.getByTestId((await message(page, text).getAttribute('data-testid', { timeout: UI_WAIT_MS }))!);
+  /** A message's action (Reply, React, Edit, Delete): they show while the pointer is on the message. */
+  const act = async (page: Page, item: Locator, action: string) => {
+    await item.hover();
+    await item
+      .getByRole('group', { name: 'Message actions' })
+      .getByRole('button', { name: action, exact: true })
+      .click();
+  };
   const chatWith = (page: Page, username: string) =>
     page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: new RegExp(username) });
 
@@ -77,7 +91,12 @@ describe('reference web client (examples/web) in Chromium', () => {
   const send = async (page: Page, text: string) => {
     await page.getByRole('textbox', { name: 'Message' }).fill(text);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await shown(message(page, text).getByText('Sent'));
+    // Stored: "Sent", or already "Read" when the peer has the chat open.
+    await shown(
+      message(page, text)
+        .locator('.status')
+        .getByText(/^(Sent|Read)$/),
+    );
   };
 
   it('delivers a message live, returns the read receipt and typing, and catches up after going offline', async () => {
@@ -131,7 +150,7 @@ describe('reference web client (examples/web) in Chromium', () => {
     await bob.context.setOffline(false);
     await shown(connection(bob.page).filter({ hasText: 'Live' }));
     await shown(message(bob.page, 'While you were away (2)'));
-    expect(await messages(bob.page).filter({ hasText: 'While you were away' }).allTextContents()).toEqual([
+    expect(await texts(messages(bob.page).filter({ hasText: 'While you were away' }))).toEqual([
       'While you were away (1)',
       'While you were away (2)',
     ]);
@@ -141,6 +160,129 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(bob.page, '06-bob-caught-up');
     await screenshot(alice.page, '07-alice-read-after-catch-up');
   }, 120_000);
+
+  it('edits, deletes, reacts and replies live, and brings what changed while offline through /sync', async () => {
+    const alice = await openPage();
+    const bob = await openPage();
+    await signUp(alice.page, 'alice_edits');
+    await signUp(bob.page, 'bob_edits');
+    // Delete asks "for everyone?" first; the test says yes.
+    alice.page.on('dialog', (dialog) => void dialog.accept());
+    const bobSyncs: string[] = [];
+    bob.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/sync') bobSyncs.push(request.url());
+    });
+    const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+
+    await alice.page.getByRole('button', { name: 'Start a chat' }).click();
+    await alice.page.getByRole('list', { name: 'Online now' }).getByRole('button', { name: 'bob_edits' }).click();
+    for (const text of ['See you at 5', 'Wrong chat, sorry', 'Bring the map', 'Never mind']) {
+      await send(alice.page, text);
+    }
+    await chatWith(bob.page, 'alice_edits').click();
+    await shown(message(bob.page, 'Never mind'));
+    const [time, wrong, map, never] = [
+      await messageNow(bob.page, 'See you at 5'),
+      await messageNow(bob.page, 'Wrong chat, sorry'),
+      await messageNow(bob.page, 'Bring the map'),
+      await messageNow(bob.page, 'Never mind'),
+    ];
+
+    // Alice edits her message in the composer; Bob sees the new text live, marked "edited".
+    await act(alice.page, message(alice.page, 'See you at 5'), 'Edit');
+    expect(await composer(alice.page).inputValue()).toBe('See you at 5');
+    await composer(alice.page).fill('See you at 6');
+    await alice.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await shown(message(alice.page, 'See you at 6').getByText('edited', { exact: true }));
+    await shown(time.locator('.text').getByText('See you at 6', { exact: true }));
+    await shown(time.getByText('edited', { exact: true }));
+    await screenshot(bob.page, '09-bob-sees-edit-live');
+
+    // Alice deletes one for everyone; Bob sees the tombstone live, and the text is gone from his page.
+    await act(alice.page, message(alice.page, 'Wrong chat, sorry'), 'Delete');
+    await shown(message(alice.page, 'This message was deleted'));
+    await shown(wrong.getByText('This message was deleted', { exact: true }));
+    expect(await bob.page.getByText('Wrong chat, sorry').count()).toBe(0);
+    await screenshot(bob.page, '10-bob-sees-tombstone-live');
+
+    // Bob reacts from the picker; Alice sees the reaction live (not pressed: it is not hers).
+    await act(bob.page, time, 'React');
+    await time.getByRole('group', { name: 'Pick a reaction' }).getByRole('button', { name: 'React 👍' }).click();
+    await shown(time.getByRole('button', { name: '👍 1', pressed: true }));
+    const aliceTime = message(alice.page, 'See you at 6');
+    await shown(
+      aliceTime.getByRole('group', { name: 'Reactions' }).getByRole('button', { name: '👍 1', pressed: false }),
+    );
+    await screenshot(alice.page, '11-alice-sees-reaction-live');
+
+    // Bob replies with a quote; Alice sees the reply with the quoted text.
+    await act(bob.page, time, 'Reply');
+    await shown(bob.page.getByRole('group', { name: 'Replying to' }).getByText('See you at 6', { exact: true }));
+    await send(bob.page, 'Works for me');
+    await gone(bob.page.getByRole('group', { name: 'Replying to' }));
+    const reply = message(alice.page, 'Works for me');
+    await shown(reply.getByLabel('Quoted message').getByText('See you at 6', { exact: true }));
+    await screenshot(alice.page, '12-alice-sees-reply-live');
+
+    // Bob goes offline; Alice edits one message and deletes another, and nothing reaches Bob live.
+    await bob.context.setOffline(true);
+    await shown(connection(bob.page).filter({ hasText: 'Offline' }));
+    await act(alice.page, message(alice.page, 'Bring the map'), 'Edit');
+    await composer(alice.page).fill('Bring the map and a torch');
+    await alice.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await shown(message(alice.page, 'Bring the map and a torch'));
+    await act(alice.page, message(alice.page, 'Never mind'), 'Delete');
+    await gone(message(alice.page, 'Never mind'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await texts(map)).toEqual(['Bring the map']);
+    expect(await texts(never)).toEqual(['Never mind']);
+    await screenshot(bob.page, '13-bob-offline-before-changes');
+
+    // Bob is back: /sync from his cursor lists both changed messages, and his page shows them as they are now.
+    const syncsBefore = bobSyncs.length;
+    await bob.context.setOffline(false);
+    await shown(connection(bob.page).filter({ hasText: 'Live' }));
+    await shown(map.locator('.text').getByText('Bring the map and a torch', { exact: true }));
+    await shown(map.getByText('edited', { exact: true }));
+    await shown(never.getByText('This message was deleted', { exact: true }));
+    expect(await bob.page.getByText('Never mind').count()).toBe(0);
+    expect(bobSyncs.slice(syncsBefore).some((url) => new URL(url).searchParams.has('since'))).toBe(true);
+    await screenshot(bob.page, '14-bob-caught-up-on-changes');
+
+    // The quoted message is deleted: both replies' quotes say so, live.
+    await act(alice.page, aliceTime, 'Delete');
+    await shown(reply.getByLabel('Quoted message').getByText('deleted message', { exact: true }));
+    await shown(message(bob.page, 'Works for me').getByLabel('Quoted message').getByText('deleted message'));
+    await shown(time.getByText('This message was deleted', { exact: true }));
+    await screenshot(bob.page, '15-bob-quote-of-deleted-message');
+  }, 120_000);
+
+  it("offers Edit and Delete only on my messages, and shows the server's refusal of a late edit", async () => {
+    const [erin, frank] = [await signupUser(testApp), await signupUser(testApp)];
+    const mine = await sendMessage(testApp, erin, frank, 'Sent long ago');
+    await sendMessage(testApp, frank, erin, 'Not yours to change');
+    const { page } = await openPage();
+    await page.getByLabel('Username').fill(erin.username);
+    await page.getByLabel('Password').fill(erin.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await chatWith(page, frank.username).click();
+    await shown(message(page, 'Not yours to change'));
+
+    const theirs = message(page, 'Not yours to change').getByRole('group', { name: 'Message actions' });
+    expect(await theirs.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.ariaLabel))).toEqual([
+      'Reply',
+      'React',
+    ]);
+    // The page offers Edit by its own clock; the server, whose clock says the window has passed, refuses.
+    await testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
+    await act(page, message(page, 'Sent long ago'), 'Edit');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Too late to change');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await shown(page.getByRole('alert').getByText('A message can be edited only within 900 seconds of sending'));
+    await shown(message(page, 'Sent long ago'));
+    expect(await page.getByText('Too late to change').count()).toBe(0);
+    await screenshot(page, '16-late-edit-refused');
+  }, 90_000);
 
   it('logs in, shows the unread count, and pages back through history', async () => {
     const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
@@ -165,7 +307,7 @@ describe('reference web client (examples/web) in Chromium', () => {
       expect(await messages(page).count()).toBe(expected);
     }
     expect(await page.getByRole('button', { name: 'Load older messages' }).count()).toBe(0);
-    expect(await messages(page).first().textContent()).toBe('message 1');
+    expect(await texts(messages(page).first())).toEqual(['message 1']);
     await gone(page.getByLabel(/unread/));
     await screenshot(page, '08-history-paged-back');
   }, 90_000);

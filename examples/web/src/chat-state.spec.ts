@@ -5,8 +5,11 @@ import {
   chatsLoaded,
   historyLoaded,
   initialChatState,
+  messageDeleted,
   messageReceived,
+  messagesChanged,
   messagesRead,
+  reactionChanged,
   sendConfirmed,
   sendStarted,
 } from './chat-state';
@@ -23,9 +26,16 @@ function message(id: number, from = PEER, overrides: Partial<MessageDto> = {}): 
     created: '2026-11-25T12:00:00.000Z',
     read: false,
     read_at: null,
+    edited_at: null,
+    deleted_at: null,
+    reactions: [],
+    reply_to: null,
     ...overrides,
   };
 }
+
+const EDITED_AT = '2026-11-25T12:05:00.000Z';
+const DELETED_AT = '2026-11-25T12:06:00.000Z';
 
 function chat(lastMessage: MessageDto, unreadCount: number): ChatDto {
   return { user_id: PEER, username: 'peer', last_message: lastMessage, unread_count: unreadCount };
@@ -85,5 +95,117 @@ describe('chat state', () => {
     expect(confirmed.conversations[PEER].pending).toEqual([]);
     expect(confirmed.conversations[PEER].messages.map((m) => m.id)).toEqual([1, 2, 3, 4]);
     expect(confirmed.chats[0].unread_count).toBe(0);
+  });
+
+  it("replaces a changed message by id, in the conversation and as the chat's last message", () => {
+    const edited = message(3, PEER, { message: 'fixed', edited_at: EDITED_AT });
+    const state = messagesChanged(withOpenChat(), [edited], ME);
+    expect(state.conversations[PEER].messages.map((m) => m.message)).toEqual(['message 1', 'message 2', 'fixed']);
+    expect(state.chats[0].last_message).toEqual(edited);
+    const again = messagesChanged(state, [edited], ME);
+    expect(again.conversations[PEER].messages).toEqual(state.conversations[PEER].messages);
+  });
+
+  it('leaves alone a changed message it does not hold (a later page brings it as it is then)', () => {
+    const state = messagesChanged(
+      withOpenChat(),
+      [message(99, PEER, { message: 'elsewhere', edited_at: EDITED_AT })],
+      ME,
+    );
+    expect(state.conversations[PEER].messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(state.chats[0].last_message.id).toBe(3);
+  });
+
+  it('turns a deleted message into its tombstone, and lowers the unread count once if it was unread', () => {
+    const deleted = { id: 3, sender_id: PEER, recipient_id: ME, deleted_at: DELETED_AT };
+    const once = messageDeleted(withOpenChat(2), deleted, ME);
+    const tombstone = once.conversations[PEER].messages[2];
+    expect(tombstone).toMatchObject({ id: 3, message: '', reactions: [], deleted_at: DELETED_AT });
+    expect(once.chats[0].last_message).toEqual(tombstone);
+    expect(once.chats[0].unread_count).toBe(1);
+    expect(messageDeleted(once, deleted, ME)).toBe(once);
+  });
+
+  it('does not lower the unread count for a deleted message that was read, or was mine', () => {
+    const read = historyLoaded(withOpenChat(1), PEER, 'newer', {
+      messages: [message(3, PEER, { read: true, read_at: EDITED_AT })],
+      next_cursor: null,
+    });
+    const deletedRead = messageDeleted(read, { id: 3, sender_id: PEER, recipient_id: ME, deleted_at: DELETED_AT }, ME);
+    expect(deletedRead.chats[0].unread_count).toBe(1);
+    const mine = historyLoaded(withOpenChat(1), PEER, 'newer', { messages: [message(4, ME)], next_cursor: null });
+    const deletedMine = messageDeleted(mine, { id: 4, sender_id: ME, recipient_id: PEER, deleted_at: DELETED_AT }, ME);
+    expect(deletedMine.conversations[PEER].messages[3].deleted_at).toBe(DELETED_AT);
+    expect(deletedMine.chats[0].unread_count).toBe(1);
+  });
+
+  it('keeps a tombstone and a newer edit against a stale copy that arrives later', () => {
+    const deleted = messageDeleted(
+      withOpenChat(),
+      { id: 2, sender_id: PEER, recipient_id: ME, deleted_at: DELETED_AT },
+      ME,
+    );
+    const edited = messagesChanged(deleted, [message(3, PEER, { message: 'v2', edited_at: EDITED_AT })], ME);
+    // A page asked for before both changes, answered after them; and a reaction event carrying the old text.
+    const stalePage = historyLoaded(edited, PEER, 'latest', {
+      messages: [message(1), message(2), message(3)],
+      next_cursor: null,
+    });
+    const staleEvent = messagesChanged(
+      stalePage,
+      [message(2, PEER, { reactions: [{ emoji: '👍', user_ids: [ME] }] })],
+      ME,
+    );
+    const staleChat = chatsChanged(staleEvent, [{ ...chat(message(3), 0), peer_read_up_to: 0 }]);
+    const [, second, third] = staleChat.conversations[PEER].messages;
+    expect(second).toMatchObject({ message: '', deleted_at: DELETED_AT, reactions: [] });
+    expect(third).toMatchObject({ message: 'v2', edited_at: EDITED_AT });
+    expect(staleChat.chats[0].last_message).toMatchObject({ message: 'v2', edited_at: EDITED_AT });
+  });
+
+  it('requotes the replies of a message that was edited or deleted', () => {
+    const quote = { id: 1, sender_id: PEER, preview: 'message 1', deleted: false };
+    const replied = historyLoaded(withOpenChat(), PEER, 'newer', {
+      messages: [message(4, ME, { reply_to: quote })],
+      next_cursor: null,
+    });
+    const edited = messagesChanged(replied, [message(1, PEER, { message: 'x'.repeat(200), edited_at: EDITED_AT })], ME);
+    expect(edited.conversations[PEER].messages[3].reply_to).toEqual({ ...quote, preview: 'x'.repeat(140) });
+    const deleted = messageDeleted(edited, { id: 1, sender_id: PEER, recipient_id: ME, deleted_at: DELETED_AT }, ME);
+    expect(deleted.conversations[PEER].messages[3].reply_to).toEqual({ ...quote, preview: '', deleted: true });
+  });
+
+  it('adds my reaction once, keeps the order of first use, and takes it back', () => {
+    const theirs = messagesChanged(
+      withOpenChat(),
+      [message(3, PEER, { reactions: [{ emoji: '👍', user_ids: [PEER] }] })],
+      ME,
+    );
+    const add = (state: ChatState, emoji: string) =>
+      reactionChanged(state, PEER, 3, { emoji, userId: ME, added: true }, ME);
+    const added = add(add(add(theirs, '😂'), '👍'), '👍');
+    expect(added.conversations[PEER].messages[2].reactions).toEqual([
+      { emoji: '👍', user_ids: [PEER, ME] },
+      { emoji: '😂', user_ids: [ME] },
+    ]);
+    const removed = reactionChanged(added, PEER, 3, { emoji: '😂', userId: ME, added: false }, ME);
+    expect(removed.conversations[PEER].messages[2].reactions).toEqual([{ emoji: '👍', user_ids: [PEER, ME] }]);
+    expect(removed.chats[0].last_message.reactions).toEqual([{ emoji: '👍', user_ids: [PEER, ME] }]);
+  });
+
+  it('after a /sync reset, replaces the messages held with the reloaded page, keeping newer live ones', () => {
+    const live = messageReceived(withOpenChat(), message(7), ME);
+    const reloaded = historyLoaded(live, PEER, 'reload', {
+      messages: [message(2, PEER, { message: 'edited while away', edited_at: EDITED_AT }), message(5)],
+      next_cursor: 2,
+    });
+    const conversation = reloaded.conversations[PEER];
+    expect(conversation.messages.map((m) => [m.id, m.message])).toEqual([
+      [2, 'edited while away'],
+      [5, 'message 5'],
+      [7, 'message 7'],
+    ]);
+    expect(conversation.restMark).toBe(5);
+    expect(conversation.olderCursor).toBe(2);
   });
 });

@@ -5,7 +5,14 @@
  * arriving twice, or in another order, ends in the same state. That is what
  * lets live events and /sync overlap freely.
  */
-import type { ChatDto, MessageDto, MessageReadEventDto, SyncChatDto } from '@parley/client';
+import type {
+  ChatDto,
+  MessageDeletedEventDto,
+  MessageDto,
+  MessageReadEventDto,
+  ReactionDto,
+  SyncChatDto,
+} from '@parley/client';
 
 export interface Conversation {
   /** Ascending by id, each id once. */
@@ -26,6 +33,8 @@ export interface Conversation {
 export interface PendingMessage {
   idempotencyKey: string;
   message: string;
+  /** The message this one replies to (`reply_to_id`), kept for a retry. */
+  replyToId?: number;
   status: 'sending' | 'failed';
 }
 
@@ -56,11 +65,47 @@ function sortChats(chats: ChatDto[]): ChatDto[] {
   return chats.sort((a, b) => b.last_message.id - a.last_message.id);
 }
 
-/** Merges messages by id, keeping the newer copy (its `read` may have changed). */
+/**
+ * Two copies of one message, from sources that may arrive out of order (a REST page asked for before a live
+ * event, a live event after /sync): the incoming one wins, except where a field only ever moves one way. A
+ * tombstone stays a tombstone, a read message stays read, and an older edit does not undo a newer one.
+ */
+function newerCopy(current: MessageDto | undefined, incoming: MessageDto): MessageDto {
+  if (!current) return incoming;
+  const read = current.read || incoming.read ? { read: true, read_at: incoming.read_at ?? current.read_at } : {};
+  if (current.deleted_at !== null && incoming.deleted_at === null) return { ...current, ...read };
+  const olderEdit =
+    incoming.deleted_at === null &&
+    current.edited_at !== null &&
+    (incoming.edited_at === null || Date.parse(incoming.edited_at) < Date.parse(current.edited_at));
+  const text = olderEdit ? { message: current.message, edited_at: current.edited_at } : {};
+  return { ...incoming, ...read, ...text };
+}
+
+/** Merges messages by id through newerCopy. */
 function mergeMessages(current: MessageDto[], incoming: MessageDto[]): MessageDto[] {
   const byId = new Map(current.map((message) => [message.id, message]));
-  for (const message of incoming) byId.set(message.id, message);
+  for (const message of incoming) byId.set(message.id, newerCopy(byId.get(message.id), message));
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** How much of a parent a reply quotes: 140 characters (code points, as the server counts them). */
+const REPLY_PREVIEW_LENGTH = 140;
+
+/** Replies quote their parent as it is now: an edit or delete of the parent changes the quote too. */
+function requote(messages: MessageDto[], parent: MessageDto): MessageDto[] {
+  return messages.map((message) =>
+    message.reply_to?.id === parent.id
+      ? {
+          ...message,
+          reply_to: {
+            ...message.reply_to,
+            preview: Array.from(parent.message).slice(0, REPLY_PREVIEW_LENGTH).join(''),
+            deleted: parent.deleted_at !== null,
+          },
+        }
+      : message,
+  );
 }
 
 export function peerOf(message: MessageDto, myId: number): number {
@@ -73,7 +118,9 @@ export function peerOf(message: MessageDto, myId: number): number {
  * have dropped through a read on another device).
  */
 function newest(local: ChatDto | undefined, server: ChatDto): ChatDto {
-  return local && local.last_message.id > server.last_message.id ? local : server;
+  if (!local || local.last_message.id < server.last_message.id) return server;
+  if (local.last_message.id > server.last_message.id) return local;
+  return { ...server, last_message: newerCopy(local.last_message, server.last_message) };
 }
 
 /** All pages of `GET /chat`: the whole list as the server has it. */
@@ -99,15 +146,27 @@ export function chatsChanged(state: ChatState, changed: SyncChatDto[]): ChatStat
 /**
  * A page of `GET /chat/{peer}`. `latest` and `older` pages come from `before`
  * paging, `newer` ones from `after=restMark`; every REST page raises the mark.
+ * A `reload` is a latest page after a /sync `reset`, when changes to the
+ * messages held may have gone unlisted: it replaces them, keeping only live
+ * messages newer than the page (the next `after=` covers those).
  */
 export function historyLoaded(
   state: ChatState,
   peerId: number,
-  kind: 'latest' | 'older' | 'newer',
+  kind: 'latest' | 'older' | 'newer' | 'reload',
   page: { messages: MessageDto[]; next_cursor: number | null },
 ): ChatState {
   const conversation = conversationOf(state, peerId);
   const highest = page.messages.at(-1)?.id ?? 0;
+  if (kind === 'reload') {
+    const live = conversation.messages.filter((message) => message.id > highest);
+    return withConversation(state, peerId, {
+      ...conversation,
+      messages: mergeMessages(page.messages, live),
+      restMark: highest,
+      olderCursor: page.next_cursor,
+    });
+  }
   return withConversation(state, peerId, {
     ...conversation,
     messages: mergeMessages(conversation.messages, page.messages),
@@ -137,6 +196,94 @@ export function messageReceived(state: ChatState, message: MessageDto, myId: num
   const conversation = state.conversations[peerId];
   if (!conversation) return next;
   return withConversation(next, peerId, { ...conversation, messages: mergeMessages(conversation.messages, [message]) });
+}
+
+/**
+ * Messages that changed: a live `message.updated`, /sync's `messages`, or the answer to my own edit. Each
+ * replaces the copy held by id, in the conversation and as the chat list's last message, and requotes its
+ * replies; one the client does not hold is left alone (the page that brings it later has it as it is then).
+ */
+export function messagesChanged(state: ChatState, changed: MessageDto[], myId: number): ChatState {
+  let next = state;
+  for (const message of changed) {
+    const peerId = peerOf(message, myId);
+    const chats = next.chats.map((chat) =>
+      chat.user_id === peerId && chat.last_message.id === message.id
+        ? { ...chat, last_message: newerCopy(chat.last_message, message) }
+        : chat,
+    );
+    next = { ...next, chats };
+    const conversation = next.conversations[peerId];
+    if (!conversation) continue;
+    const held = conversation.messages.find((candidate) => candidate.id === message.id);
+    if (!held) continue;
+    const merged = newerCopy(held, message);
+    const messages = conversation.messages.map((candidate) => (candidate.id === message.id ? merged : candidate));
+    next = withConversation(next, peerId, { ...conversation, messages: requote(messages, merged) });
+  }
+  return next;
+}
+
+/** The copy of a message the client holds (in its conversation, or as its chat's last message), if any. */
+export function heldMessage(state: ChatState, peerId: number, messageId: number): MessageDto | undefined {
+  return (
+    state.conversations[peerId]?.messages.find((message) => message.id === messageId) ??
+    state.chats.find((chat) => chat.user_id === peerId && chat.last_message.id === messageId)?.last_message
+  );
+}
+
+/**
+ * A message deleted for everyone (`message.deleted`, or my own delete's answer) becomes its tombstone
+ * wherever it is held. If it was to me and still unread, the chat's unread count drops by one, as the
+ * server's did; a repeat finds the tombstone and changes nothing.
+ */
+export function messageDeleted(state: ChatState, deleted: MessageDeletedEventDto, myId: number): ChatState {
+  const peerId = deleted.sender_id === myId ? deleted.recipient_id : deleted.sender_id;
+  const held = heldMessage(state, peerId, deleted.id);
+  if (!held || held.deleted_at !== null) return state;
+  const tombstone: MessageDto = { ...held, message: '', reactions: [], deleted_at: deleted.deleted_at };
+  const counted = deleted.recipient_id === myId && !held.read;
+  const next = {
+    ...state,
+    chats: state.chats.map((chat) =>
+      chat.user_id === peerId && counted ? { ...chat, unread_count: Math.max(0, chat.unread_count - 1) } : chat,
+    ),
+  };
+  return messagesChanged(next, [tombstone], myId);
+}
+
+/** My reaction added or taken back (the 204 carries no message): applied to the copy held, as the server did. */
+export function reactionChanged(
+  state: ChatState,
+  peerId: number,
+  messageId: number,
+  change: { emoji: string; userId: number; added: boolean },
+  myId: number,
+): ChatState {
+  const held = heldMessage(state, peerId, messageId);
+  if (!held || held.deleted_at !== null) return state;
+  return messagesChanged(state, [{ ...held, reactions: withReaction(held.reactions, change) }], myId);
+}
+
+function withReaction(
+  reactions: ReactionDto[],
+  { emoji, userId, added }: { emoji: string; userId: number; added: boolean },
+): ReactionDto[] {
+  const existing = reactions.find((reaction) => reaction.emoji === emoji);
+  if (added) {
+    if (!existing) return [...reactions, { emoji, user_ids: [userId] }];
+    if (existing.user_ids.includes(userId)) return reactions;
+  }
+  return reactions
+    .map((reaction) =>
+      reaction.emoji !== emoji
+        ? reaction
+        : {
+            emoji,
+            user_ids: added ? [...reaction.user_ids, userId] : reaction.user_ids.filter((id) => id !== userId),
+          },
+    )
+    .filter((reaction) => reaction.user_ids.length > 0);
 }
 
 export function hasChat(state: ChatState, peerId: number): boolean {

@@ -5,32 +5,42 @@
  * useSyncExternalStore; nothing in here knows about components.
  */
 import {
+  addReaction,
   type ChatDto,
   type Client,
   connectLive,
   createClient,
   type CurrentUserDto,
+  deleteMessage,
+  editMessage,
   getChatHistory,
   listChats,
   listUsers,
   type LiveSocket,
   logout,
   markChatRead,
+  type MessageDto,
+  removeReaction,
   sendMessage,
   syncChats,
   type UserSummaryDto,
 } from '@parley/client';
 import {
   type ChatState,
+  type PendingMessage,
   chatsChanged,
   chatsLoaded,
   connectionChanged,
   hasChat,
+  heldMessage,
   historyLoaded,
   initialChatState,
+  messageDeleted,
   messageReceived,
+  messagesChanged,
   messagesRead,
   peerOf,
+  reactionChanged,
   sendConfirmed,
   sendFailed,
   sendStarted,
@@ -46,6 +56,11 @@ const TYPING_SHOWN_MS = 8_000;
 /** /sync also runs on a timer: it catches an event lost when a server died between commit and emit. */
 const SYNC_EVERY_MS = 3 * 60_000;
 const SEND_ATTEMPTS = 3;
+/**
+ * The server's MESSAGE_EDIT_WINDOW_SECONDS as shipped (900 s). The client offers Edit only this long after
+ * sending; the server is the judge (a deployment may set another window, and clocks differ) and says 403 after.
+ */
+const EDIT_WINDOW_MS = 900_000;
 
 export type SignedOutReason = 'logout' | 'logout_all' | 'password_changed' | 'expired';
 
@@ -119,6 +134,14 @@ export class ParleySession {
       this.update((state) => messageReceived(state, message, this.me.id));
     });
     socket.on('message.read', (receipt) => this.update((state) => messagesRead(state, receipt, this.me.id)));
+    // An edit or a reaction: the whole message as it is now, to replace by id.
+    socket.on('message.updated', (message) => this.update((state) => messagesChanged(state, [message], this.me.id)));
+    socket.on('message.deleted', (deleted) => {
+      const peerId = deleted.sender_id === this.me.id ? deleted.recipient_id : deleted.sender_id;
+      // A message to me that this client does not hold may have been unread: /sync brings the chat's exact count.
+      if (deleted.recipient_id === this.me.id && !heldMessage(this.state, peerId, deleted.id)) this.catchUp();
+      this.update((state) => messageDeleted(state, deleted, this.me.id));
+    });
     // A broadcast names no message id: /sync brings the chat it landed in.
     socket.on('broadcast.new', () => this.catchUp());
     socket.on('typing', ({ user_id: peerId, typing }) => {
@@ -204,11 +227,15 @@ export class ParleySession {
       const chats = await this.listAllChats();
       this.update((state) => chatsLoaded(state, chats));
       changedPeers = Object.keys(this.state.conversations).map(Number);
+      // Changes to the messages held went unlisted: each held conversation starts again from its latest page.
+      for (const peerId of changedPeers) await this.loadHistory(peerId, 'reload', {});
     } else {
       this.update((state) => chatsChanged(state, sync.chats));
+      // Edits, deletions and reactions since the cursor, applied by id to what this client holds.
+      this.update((state) => messagesChanged(state, sync.messages, this.me.id));
       changedPeers = sync.chats.map((chat) => chat.user_id);
     }
-    // Messages come from REST only, from each held conversation's mark: `after=` is gap-free by design.
+    // New messages come from REST only, from each held conversation's mark: `after=` is gap-free by design.
     for (const peerId of changedPeers) {
       if (this.state.conversations[peerId]) await this.loadNewer(peerId);
     }
@@ -249,7 +276,7 @@ export class ParleySession {
   /** One page of `GET /chat/{peer}` into the state; returns its `next_cursor`. */
   private async loadHistory(
     peerId: number,
-    kind: 'latest' | 'older' | 'newer',
+    kind: 'latest' | 'older' | 'newer' | 'reload',
     query: { before?: number; after?: number },
   ): Promise<number | null> {
     const { data: page } = await getChatHistory({
@@ -286,25 +313,27 @@ export class ParleySession {
     }
   }
 
-  send(peerId: number, message: string): Promise<void> {
-    return this.deliver(peerId, message, newIdempotencyKey());
+  /** Sends a message, as a reply quoting `replyToId` when given. */
+  send(peerId: number, message: string, replyToId?: number): Promise<void> {
+    return this.deliver(peerId, { idempotencyKey: newIdempotencyKey(), message, replyToId, status: 'sending' });
   }
 
   /** Sends a failed message again under its first key: the server stores it at most once. */
   retry(peerId: number, idempotencyKey: string): Promise<void> {
     const pending = this.state.conversations[peerId]?.pending.find((entry) => entry.idempotencyKey === idempotencyKey);
-    return pending ? this.deliver(peerId, pending.message, idempotencyKey) : Promise.resolve();
+    return pending ? this.deliver(peerId, { ...pending, status: 'sending' }) : Promise.resolve();
   }
 
-  private async deliver(peerId: number, message: string, idempotencyKey: string): Promise<void> {
+  private async deliver(peerId: number, pending: PendingMessage): Promise<void> {
+    const { idempotencyKey, message, replyToId } = pending;
     this.stopTyping(peerId);
-    this.update((state) => sendStarted(state, peerId, { idempotencyKey, message, status: 'sending' }));
+    this.update((state) => sendStarted(state, peerId, pending));
     for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
       try {
         const { data, response } = await sendMessage({
           client: this.api,
           headers: { 'Idempotency-Key': idempotencyKey, ...this.originSocket() },
-          body: { user_id: peerId, message },
+          body: { user_id: peerId, message, reply_to_id: replyToId },
         });
         if (data) {
           this.update((state) => sendConfirmed(state, idempotencyKey, data, this.me.id));
@@ -319,6 +348,67 @@ export class ParleySession {
       if (attempt < SEND_ATTEMPTS) await delay(500 * 2 ** attempt);
     }
     this.update((state) => sendFailed(state, peerId, idempotencyKey));
+  }
+
+  /** Whether to offer Edit: my message, not deleted, and (as far as this clock knows) within the edit window. */
+  canEdit(message: MessageDto): boolean {
+    return (
+      message.sender_id === this.me.id &&
+      message.deleted_at === null &&
+      Date.now() - Date.parse(message.created) < EDIT_WINDOW_MS
+    );
+  }
+
+  /**
+   * Replaces the text of my message. The answer is the message as the server now has it; the peer and my other
+   * tabs hear of it as `message.updated`. A refusal (403 past the window, 409 once deleted) is thrown as the
+   * API's error body, for the screen to show.
+   */
+  async edit(messageId: number, message: string): Promise<void> {
+    const { data } = await editMessage({
+      client: this.api,
+      path: { id: messageId },
+      body: { message },
+      headers: this.originSocket(),
+      throwOnError: true,
+    });
+    this.update((state) => messagesChanged(state, [data], this.me.id));
+  }
+
+  /** Deletes my message for everyone; only its tombstone is left, here and (through `message.deleted`) there. */
+  async delete(peerId: number, messageId: number): Promise<void> {
+    await deleteMessage({
+      client: this.api,
+      path: { id: messageId },
+      headers: this.originSocket(),
+      throwOnError: true,
+    });
+    const deleted = {
+      id: messageId,
+      sender_id: this.me.id,
+      recipient_id: peerId,
+      deleted_at: new Date().toISOString(),
+    };
+    this.update((state) => messageDeleted(state, deleted, this.me.id));
+  }
+
+  /** Adds my reaction with `emoji`, or takes it back if I had made it. */
+  async toggleReaction(message: MessageDto, emoji: string): Promise<void> {
+    const peerId = peerOf(message, this.me.id);
+    const added = !message.reactions.some(
+      (reaction) => reaction.emoji === emoji && reaction.user_ids.includes(this.me.id),
+    );
+    const options = {
+      client: this.api,
+      path: { id: message.id, emoji },
+      headers: this.originSocket(),
+      throwOnError: true as const,
+    };
+    await (added ? addReaction(options) : removeReaction(options));
+    // A 204 carries no message: apply the change to the copy held, as the server did.
+    this.update((state) =>
+      reactionChanged(state, peerId, message.id, { emoji, userId: this.me.id, added }, this.me.id),
+    );
   }
 
   /** Names this tab's socket on a write, so the event it causes skips this tab, which has the answer already. */

@@ -18,7 +18,9 @@ export function ChatList(props: { state: ChatState; me: number; selected?: numbe
               <span className="preview">
                 {chat.user_id in state.typingUntil
                   ? 'typing…'
-                  : `${chat.last_message.sender_id === me ? 'You: ' : ''}${chat.last_message.message}`}
+                  : `${chat.last_message.sender_id === me ? 'You: ' : ''}${
+                      chat.last_message.deleted_at === null ? chat.last_message.message : 'This message was deleted'
+                    }`}
               </span>
               {chat.unread_count > 0 && (
                 <span className="unread" aria-label={`${chat.unread_count} unread`}>

@@ -1,18 +1,26 @@
+import type { MessageDto } from '@parley/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api-error';
 import type { ChatState } from '../chat-state';
 import type { ParleySession } from '../parley-session';
+import { MessageItem } from './MessageItem';
 
 export interface Peer {
   id: number;
   username: string;
 }
 
+/** What the composer is doing besides writing a new message: replying to one (a quote), or editing mine. */
+type ComposerMode = { kind: 'reply' | 'edit'; message: MessageDto } | null;
+
 export function ConversationView({ parley, peer, state }: { parley: ParleySession; peer: Peer; state: ChatState }) {
   const conversation = state.conversations[peer.id];
   const unread = state.chats.find((chat) => chat.user_id === peer.id)?.unread_count ?? 0;
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [chosenMode, setMode] = useState<ComposerMode>(null);
+  const [picking, setPicking] = useState<number | null>(null);
+  const composer = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLLIElement>(null);
   const lastId = conversation?.messages.at(-1)?.id;
   const loaded = conversation !== undefined;
@@ -37,12 +45,46 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [lastId]);
 
+  // The message as it is now: its sender may edit it meanwhile, or delete it, which ends the reply or edit.
+  const current = chosenMode && conversation?.messages.find((message) => message.id === chosenMode.message.id);
+  const mode: ComposerMode =
+    chosenMode && current?.deleted_at == null ? { ...chosenMode, message: current ?? chosenMode.message } : null;
+
+  /** Runs a write the server may refuse (403 past the edit window, 409 once deleted); shows its answer if so. */
+  const attempt = (write: () => Promise<void>) => {
+    setError(null);
+    write().catch((failure: unknown) => setError(describeError(failure)));
+  };
+
+  const startMode = (next: NonNullable<ComposerMode>) => {
+    setMode(next);
+    setPicking(null);
+    if (next.kind === 'edit') setDraft(next.message.message);
+    else if (mode?.kind === 'edit') setDraft('');
+    composer.current?.focus();
+  };
+
+  const cancelMode = () => {
+    if (mode?.kind === 'edit') setDraft('');
+    setMode(null);
+  };
+
+  const remove = (message: MessageDto) => {
+    if (!window.confirm('Delete this message for everyone?')) return;
+    attempt(() => parley.delete(peer.id, message.id));
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = draft.trim();
     if (!text) return;
     setDraft('');
-    void parley.send(peer.id, text);
+    setMode(null);
+    if (mode?.kind === 'edit') {
+      if (text !== mode.message.message) attempt(() => parley.edit(mode.message.id, text));
+    } else {
+      void parley.send(peer.id, text, mode?.message.id);
+    }
   };
 
   return (
@@ -59,10 +101,24 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
           const mine = message.sender_id === parley.me.id;
           const read = message.read || message.id <= conversation.peerReadUpTo;
           return (
-            <li key={message.id} className={mine ? 'mine' : 'theirs'}>
-              <span className="text">{message.message}</span>
-              {mine && <span className="status">{read ? 'Read' : 'Sent'}</span>}
-            </li>
+            <MessageItem
+              key={message.id}
+              message={message}
+              me={parley.me.id}
+              peerName={peer.username}
+              status={mine ? (read ? 'Read' : 'Sent') : undefined}
+              picking={picking === message.id}
+              actions={{
+                onReply: () => startMode({ kind: 'reply', message }),
+                onEdit: parley.canEdit(message) ? () => startMode({ kind: 'edit', message }) : undefined,
+                onDelete: mine ? () => remove(message) : undefined,
+                onTogglePicker: () => setPicking(picking === message.id ? null : message.id),
+                onReact: (emoji) => {
+                  setPicking(null);
+                  attempt(() => parley.toggleReaction(message, emoji));
+                },
+              }}
+            />
           );
         })}
         {conversation?.pending.map((pending) => (
@@ -87,18 +143,39 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
       <p className="typing" aria-live="polite">
         {peer.id in state.typingUntil ? `${peer.username} is typing…` : ''}
       </p>
+      {mode && (
+        <div className="composer-mode" role="group" aria-label={mode.kind === 'reply' ? 'Replying to' : 'Editing'}>
+          <span className="quote-author">
+            {mode.kind === 'edit'
+              ? 'Editing your message'
+              : `Replying to ${mode.message.sender_id === parley.me.id ? 'yourself' : peer.username}`}
+          </span>
+          <span className="quote-text">{mode.message.message}</span>
+          <button
+            type="button"
+            aria-label={mode.kind === 'reply' ? 'Cancel reply' : 'Cancel edit'}
+            onClick={cancelMode}
+          >
+            ✕
+          </button>
+        </div>
+      )}
       <form className="composer" onSubmit={submit}>
         <input
+          ref={composer}
           aria-label="Message"
           value={draft}
-          maxLength={4000} // the API's limit: POST /send answers 400 above it
+          maxLength={4000} // the API's limit: POST /send and PATCH /messages/{id} answer 400 above it
           placeholder={`Message ${peer.username}`}
           onChange={(event) => {
             setDraft(event.target.value);
-            parley.typing(peer.id);
+            if (mode?.kind !== 'edit') parley.typing(peer.id);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') cancelMode();
           }}
         />
-        <button type="submit">Send</button>
+        <button type="submit">{mode?.kind === 'edit' ? 'Save' : 'Send'}</button>
       </form>
     </section>
   );

@@ -1,0 +1,102 @@
+import type { MessageDto } from '@parley/client';
+
+/** The reactions the picker offers; any one emoji is accepted by the API. */
+export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
+export interface MessageActions {
+  onReply: () => void;
+  onEdit?: () => void;
+  onDelete?: () => void;
+  onTogglePicker: () => void;
+  onReact: (emoji: string) => void;
+}
+
+/**
+ * One message: the quote it replies to, its text (or the tombstone), "edited", its reactions (each a button
+ * that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete come only for my own.
+ */
+export function MessageItem(props: {
+  message: MessageDto;
+  me: number;
+  peerName: string;
+  status?: string;
+  picking: boolean;
+  actions: MessageActions;
+}) {
+  const { message, me, peerName, status, picking, actions } = props;
+  const mine = message.sender_id === me;
+  const deleted = message.deleted_at !== null;
+  const quoted = message.reply_to;
+  return (
+    <li className={`${mine ? 'mine' : 'theirs'}${deleted ? ' deleted' : ''}`} data-testid={`message-${message.id}`}>
+      {quoted && (
+        <blockquote className="quote" aria-label="Quoted message">
+          <span className="quote-author">{quoted.sender_id === me ? 'You' : peerName}</span>
+          {quoted.deleted ? (
+            <em className="quote-text">deleted message</em>
+          ) : (
+            <span className="quote-text">{quoted.preview}</span>
+          )}
+        </blockquote>
+      )}
+      {deleted ? (
+        <span className="text tombstone">This message was deleted</span>
+      ) : (
+        <span className="text">{message.message}</span>
+      )}
+      {message.edited_at !== null && !deleted && <span className="edited">edited</span>}
+      {message.reactions.length > 0 && (
+        <span className="reactions" role="group" aria-label="Reactions">
+          {message.reactions.map(({ emoji, user_ids: users }) => (
+            <button
+              key={emoji}
+              type="button"
+              aria-pressed={users.includes(me)}
+              aria-label={`${emoji} ${users.length}`}
+              title={users.includes(me) ? 'Take back your reaction' : 'React with this too'}
+              onClick={() => actions.onReact(emoji)}
+            >
+              {emoji} {users.length}
+            </button>
+          ))}
+        </span>
+      )}
+      {!deleted && (
+        <span className="actions" role="group" aria-label="Message actions">
+          <button type="button" aria-label="Reply" title="Reply" onClick={actions.onReply}>
+            ↩
+          </button>
+          <button
+            type="button"
+            aria-label="React"
+            title="React"
+            aria-expanded={picking}
+            onClick={actions.onTogglePicker}
+          >
+            ☺
+          </button>
+          {actions.onEdit && (
+            <button type="button" aria-label="Edit" title="Edit" onClick={actions.onEdit}>
+              ✎
+            </button>
+          )}
+          {actions.onDelete && (
+            <button type="button" aria-label="Delete" title="Delete for everyone" onClick={actions.onDelete}>
+              ✕
+            </button>
+          )}
+        </span>
+      )}
+      {picking && !deleted && (
+        <span className="picker" role="group" aria-label="Pick a reaction">
+          {REACTION_CHOICES.map((emoji) => (
+            <button key={emoji} type="button" aria-label={`React ${emoji}`} onClick={() => actions.onReact(emoji)}>
+              {emoji}
+            </button>
+          ))}
+        </span>
+      )}
+      {status && <span className="status">{status}</span>}
+    </li>
+  );
+}
