@@ -6,7 +6,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID, SETTLED_HORIZON } from '../database/transaction-stamp.js';
-import { MESSAGE_COLUMNS, type MessageRow, REPLY_JOIN } from '../messages/message.mapper.js';
+import { MESSAGE_COLUMNS, type MessageRow } from '../messages/message.mapper.js';
 import { lockConversation } from '../messages/message.queries.js';
 
 /** A chat with its peer's name, and its last message's columns. */
@@ -31,22 +31,22 @@ export const LIST_CHATS = prepared<ChatRow, [ownerId: number, beforeMessageId: s
             LIMIT $3) c
      JOIN users u ON u.id = c.peer_id
      JOIN messages m ON m.id = c.last_message_id
-     ${REPLY_JOIN}
+    
     ORDER BY c.last_message_id DESC`,
 );
 
 // messages_conversation_idx: the pair is matched as (LEAST, GREATEST), exactly as indexed. A page carries its
-// reactions in its rows; REPLY_JOIN adds one primary-key lookup per reply on the page.
+// reactions in its rows; MESSAGE_COLUMNS adds one primary-key lookup per reply on the page, none for the rest.
 const CONVERSATION = 'LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2';
 export const OLDER_PAGE = prepared<MessageRow, [...Conversation, beforeId: number | string, limit: number]>(
   'older_page',
-  `SELECT ${MESSAGE_COLUMNS} FROM messages m ${REPLY_JOIN}
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m
     WHERE ${CONVERSATION} AND m.id < $3::bigint
     ORDER BY m.id DESC LIMIT $4`,
 );
 export const NEWER_PAGE = prepared<MessageRow, [...Conversation, afterId: number, limit: number]>(
   'newer_page',
-  `SELECT ${MESSAGE_COLUMNS} FROM messages m ${REPLY_JOIN}
+  `SELECT ${MESSAGE_COLUMNS} FROM messages m
     WHERE ${CONVERSATION} AND m.id > $3::bigint
     ORDER BY m.id ASC LIMIT $4`,
 );
@@ -98,7 +98,7 @@ export const SYNC_CHATS = prepared<SyncRow, [ownerId: number, sinceXid: string, 
                  LIMIT $3) c ON true
      LEFT JOIN users u ON u.id = c.peer_id
      LEFT JOIN messages m ON m.id = c.last_message_id
-     ${REPLY_JOIN}
+    
     ORDER BY c.last_message_id DESC`,
 );
 
@@ -112,7 +112,7 @@ export const SYNC_MESSAGES = prepared<MessageRow, [userId: number, sinceXid: str
      FROM ((SELECT * FROM messages WHERE sender_id = $1 AND changed_xid >= $2::bigint ORDER BY changed_xid LIMIT $3)
            UNION ALL
            (SELECT * FROM messages WHERE recipient_id = $1 AND changed_xid >= $2::bigint ORDER BY changed_xid LIMIT $3)) m
-     ${REPLY_JOIN}
+    
     ORDER BY m.changed_xid, m.id
     LIMIT $3`,
 );

@@ -18,7 +18,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow, REPLY_JOIN } from './message.mapper.js';
+import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow } from './message.mapper.js';
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
 const USER_LOCK = 1;
@@ -73,13 +73,13 @@ export const SEND = prepared<
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m ${REPLY_JOIN}`,
+  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`,
 );
 
 export const FIND_BY_CLIENT_KEY = prepared<SentRow, [senderId: number, clientKey: string]>(
   'find_by_client_key',
   `SELECT ${MESSAGE_COLUMNS}, true AS replayed
-     FROM messages m ${REPLY_JOIN} WHERE m.sender_id = $1 AND m.client_key = $2`,
+     FROM messages m WHERE m.sender_id = $1 AND m.client_key = $2`,
 );
 
 export const BROADCAST = prepared<{ sent: number; created: string }, [senderId: number, text: string]>(
@@ -137,7 +137,7 @@ export interface VisibleRow extends MessageRow {
 export const FIND_VISIBLE = prepared<VisibleRow, [messageId: number, callerId: number]>(
   'find_visible_message',
   `SELECT ${MESSAGE_COLUMNS}, extract(epoch FROM now() - m.created_at)::float8 AS age_seconds
-     FROM messages m ${REPLY_JOIN}
+     FROM messages m
     WHERE m.id = $1::bigint AND (m.sender_id = $2 OR m.recipient_id = $2)`,
 );
 
@@ -150,7 +150,7 @@ export const EDIT = prepared<MessageRow, [messageId: number, senderId: number, t
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING ${MESSAGE_FIELDS}
   ), ${touchChats('edited')}
-  SELECT ${MESSAGE_COLUMNS} FROM edited m ${REPLY_JOIN}`,
+  SELECT ${MESSAGE_COLUMNS} FROM edited m`,
 );
 
 /** A tombstone: what a delete for everyone leaves. */
@@ -211,7 +211,7 @@ export const ADD_REACTION = prepared<
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING ${MESSAGE_FIELDS}
   ), ${touchChats('reacted')}
-  SELECT ${MESSAGE_COLUMNS} FROM reacted m ${REPLY_JOIN}`,
+  SELECT ${MESSAGE_COLUMNS} FROM reacted m`,
 );
 
 export const REMOVE_REACTION = prepared<MessageRow, [messageId: number, userId: number, emoji: string]>(
@@ -222,5 +222,5 @@ export const REMOVE_REACTION = prepared<MessageRow, [messageId: number, userId: 
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING ${MESSAGE_FIELDS}
   ), ${touchChats('unreacted')}
-  SELECT ${MESSAGE_COLUMNS} FROM unreacted m ${REPLY_JOIN}`,
+  SELECT ${MESSAGE_COLUMNS} FROM unreacted m`,
 );
