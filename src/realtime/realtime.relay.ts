@@ -25,38 +25,26 @@ export class RealtimeRelay implements OnModuleInit {
     // Every socket joins a room named by its id, so except() skips the one that made the request on any
     // instance. A client knows only its own sockets' ids (no event carries one), so it can skip only its own.
     this.bus.on('message.sent', ({ message, originSocketId }: MessageSent) => {
-      this.server
-        .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
-        .except(originSocketId ?? [])
-        .emit(SERVER_EVENTS.MESSAGE_NEW, message);
+      this.toBoth(message.sender_id, message.recipient_id, originSocketId).emit(SERVER_EVENTS.MESSAGE_NEW, message);
     });
     this.bus.on('message.updated', ({ message, originSocketId }: MessageUpdated) => {
-      this.server
-        .to([userRoom(message.recipient_id), userRoom(message.sender_id)])
-        .except(originSocketId ?? [])
-        .emit(SERVER_EVENTS.MESSAGE_UPDATED, message);
+      this.toBoth(message.sender_id, message.recipient_id, originSocketId).emit(SERVER_EVENTS.MESSAGE_UPDATED, message);
     });
     this.bus.on('message.deleted', ({ id, senderId, recipientId, deletedAt, originSocketId }: MessageDeleted) => {
-      this.server
-        .to([userRoom(recipientId), userRoom(senderId)])
-        .except(originSocketId ?? [])
-        .emit(SERVER_EVENTS.MESSAGE_DELETED, {
-          id,
-          sender_id: senderId,
-          recipient_id: recipientId,
-          deleted_at: deletedAt,
-        });
+      this.toBoth(senderId, recipientId, originSocketId).emit(SERVER_EVENTS.MESSAGE_DELETED, {
+        id,
+        sender_id: senderId,
+        recipient_id: recipientId,
+        deleted_at: deletedAt,
+      });
     });
     this.bus.on('chat.read', ({ readerId, senderId, upToId, readAt, originSocketId }: ChatRead) => {
-      this.server
-        .to([userRoom(senderId), userRoom(readerId)])
-        .except(originSocketId ?? [])
-        .emit(SERVER_EVENTS.MESSAGE_READ, {
-          reader_id: readerId,
-          sender_id: senderId,
-          up_to_id: upToId,
-          read_at: readAt,
-        });
+      this.toBoth(senderId, readerId, originSocketId).emit(SERVER_EVENTS.MESSAGE_READ, {
+        reader_id: readerId,
+        sender_id: senderId,
+        up_to_id: upToId,
+        read_at: readAt,
+      });
     });
     // One emit to everyone but the sender, however many recipients: never one per user.
     this.bus.on('broadcast.sent', ({ senderId, text, created }: BroadcastSent) => {
@@ -76,6 +64,11 @@ export class RealtimeRelay implements OnModuleInit {
       this.server.to(userRoom(userId)).except(kept).emit(SERVER_EVENTS.SESSION_REVOKED, { reason });
       this.server.in(userRoom(userId)).except(kept).disconnectSockets(true);
     });
+  }
+
+  /** Every socket of both users of a conversation, but the one that made the request. */
+  private toBoth(userA: number, userB: number, originSocketId: string | undefined) {
+    return this.server.to([userRoom(userA), userRoom(userB)]).except(originSocketId ?? []);
   }
 
   private get server() {

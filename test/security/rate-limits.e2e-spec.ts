@@ -32,6 +32,17 @@ describe('rate limits', () => {
   const login = (testApp: TestApp, username: string) =>
     testApp.api().post('/login').send({ username, password: 'not the password' });
 
+  const expectLimited = (response: { status: number; headers: Record<string, string>; body: unknown }) => {
+    expect(response.status).toBe(429);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(response.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'Too many requests; retry after the seconds in the Retry-After header',
+      request_id: expect.any(String),
+    });
+  };
+
   it('limits login attempts per username, whatever the IP, with 429 and Retry-After', async () => {
     const testApp = await start({ RATE_LIMIT_AUTH_PER_USERNAME: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
     const target = uniqueName();
@@ -40,15 +51,8 @@ describe('rate limits', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
 
     const limited = await login(testApp, target);
-    expect(limited.status).toBe(429);
+    expectLimited(limited);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.body).toEqual({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: 'Too many requests; retry after the seconds in the Retry-After header',
-      request_id: expect.any(String),
-    });
     await login(testApp, uniqueName()).expect(401);
   });
 
@@ -73,17 +77,6 @@ describe('rate limits', () => {
     const [{ n }] = await testApp.query('SELECT count(*)::int AS n FROM messages WHERE sender_id = $1', [alice.id]);
     expect(n).toBe(2);
   });
-
-  const expectLimited = (response: { status: number; headers: Record<string, string>; body: unknown }) => {
-    expect(response.status).toBe(429);
-    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
-    expect(response.body).toEqual({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: 'Too many requests; retry after the seconds in the Retry-After header',
-      request_id: expect.any(String),
-    });
-  };
 
   it('limits edits and deletes together per user; the other user is not limited', async () => {
     const testApp = await start({ RATE_LIMIT_EDIT_PER_USER: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
