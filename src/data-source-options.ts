@@ -7,14 +7,18 @@ import { Session } from './auth/session.entity.js';
 import { Chat } from './chats/chat.entity.js';
 import { Message } from './messages/message.entity.js';
 import { User } from './users/user.entity.js';
+import { Block } from './blocks/block.entity.js';
+import { ModerationAction } from './moderation/moderation-action.entity.js';
+import { Report } from './moderation/report.entity.js';
 import { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './database/migrations/1764100000000-MessageIdempotencyKey.js';
 import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
 import { ChatListIndexOnly1764300000000 } from './database/migrations/1764300000000-ChatListIndexOnly.js';
 import { ChatChangeLog1764400000000 } from './database/migrations/1764400000000-ChatChangeLog.js';
 import { MessageChanges1764500000000 } from './database/migrations/1764500000000-MessageChanges.js';
+import { SafetyAndAccounts1764600000000 } from './database/migrations/1764600000000-SafetyAndAccounts.js';
 
-export const entities = [User, Session, Message, Chat];
+export const entities = [User, Session, Message, Chat, Block, Report, ModerationAction];
 export const migrations = [
   InitialSchema1764000000000,
   MessageIdempotencyKey1764100000000,
@@ -22,6 +26,7 @@ export const migrations = [
   ChatListIndexOnly1764300000000,
   ChatChangeLog1764400000000,
   MessageChanges1764500000000,
+  SafetyAndAccounts1764600000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -73,6 +73,8 @@ export class AuthService {
     if (!user || !passwordMatches) {
       throw new UnauthorizedException('Wrong username or password');
     }
+    // Told only to the account's owner (the password matched): a suspension is not announced to strangers.
+    if (user.suspended) throw new ForbiddenException('This account is suspended');
     const token = generateToken();
     await this.statements.rows(OPEN_SESSION, [user.user_id, hashToken(token), this.tokenTtlSeconds]);
     return { token, user: toCurrentUserDto(user) };
@@ -117,6 +119,7 @@ export class AuthService {
       email: row.email,
       createdAt: row.created_at,
       sessionId: row.session_id,
+      role: row.role,
     };
   }
 }

@@ -1,6 +1,6 @@
 /* What the auth feature announces on the event bus (src/events), after its statement has committed. */
 
-export type SessionEndReason = 'logout' | 'logout_all' | 'password_changed';
+export type SessionEndReason = 'logout' | 'logout_all' | 'password_changed' | 'suspended' | 'account_deleted';
 
 /** One session ended (logout). */
 export interface SessionRevoked {

@@ -5,6 +5,7 @@
  * session, or a new password and the end of the other sessions, commit together.
  */
 import { isoTimestamp } from '../database/iso-timestamp.js';
+import type { UserRole } from '../common/caller/auth-user.js';
 import { prepared } from '../database/prepared-statements.js';
 
 /** The profile columns of a user aliased `u`, as the API writes them. */
@@ -19,18 +20,22 @@ export interface ProfileRow {
 
 export interface AuthenticatedRow extends ProfileRow {
   session_id: string;
+  role: UserRole;
   /** last_seen_at is over a minute old (by the database's clock, which writes it): time for TOUCH_LAST_SEEN. */
   last_seen_stale: boolean;
 }
 
-/** $1 token hash */
+/**
+ * $1 token hash. Suspension and deletion end every session in the statement that makes them; the account's
+ * state is checked here too, so a session row that survived them (there is none) could still not be used.
+ */
 export const AUTHENTICATE = prepared<AuthenticatedRow, [tokenHash: Buffer]>(
   'authenticate',
-  `SELECT s.id AS session_id, ${PROFILE_COLUMNS},
+  `SELECT s.id AS session_id, ${PROFILE_COLUMNS}, u.role,
           u.last_seen_at IS NULL OR u.last_seen_at < now() - interval '1 minute' AS last_seen_stale
      FROM sessions s
      JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = $1 AND s.expires_at > now()`,
+    WHERE s.token_hash = $1 AND s.expires_at > now() AND u.suspended_at IS NULL AND u.deleted_at IS NULL`,
 );
 
 // Run after AUTHENTICATE when last_seen_stale: at most one write per user per minute.
@@ -56,12 +61,14 @@ export const SIGN_UP = prepared<
 
 export interface CredentialsRow extends ProfileRow {
   password_hash: string;
+  suspended: boolean;
 }
 
-/** $1 username, any case (users_username_lower_key) */
+/** $1 username, any case (users_username_lower_key); a deleted account has no username left to match. */
 export const FIND_CREDENTIALS = prepared<CredentialsRow, [username: string]>(
   'find_credentials',
-  `SELECT ${PROFILE_COLUMNS}, u.password_hash FROM users u WHERE lower(u.username) = lower($1)`,
+  `SELECT ${PROFILE_COLUMNS}, u.password_hash, u.suspended_at IS NOT NULL AS suspended
+     FROM users u WHERE lower(u.username) = lower($1)`,
 );
 
 /** $1 user id */

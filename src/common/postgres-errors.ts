@@ -4,6 +4,14 @@ import { QueryFailedError } from 'typeorm';
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 
+/*
+ * Raised by parley_assert_can_message (migration 1764600000000-SafetyAndAccounts), inside the statement that
+ * writes to a conversation, after its locks: the sender's account is gone, the recipient's is, or a block stands.
+ */
+export const PARLEY_SENDER_DELETED = 'PB401';
+export const PARLEY_BLOCKED = 'PB403';
+export const PARLEY_RECIPIENT_DELETED = 'PB410';
+
 export function pgErrorCode(error: unknown): string | undefined {
   if (error instanceof QueryFailedError) {
     return (error.driverError as { code?: string }).code;

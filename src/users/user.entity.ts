@@ -8,14 +8,25 @@ export class User {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'users_pkey' })
   id!: number;
 
-  @Column({ type: 'varchar', length: 32 })
-  username!: string;
+  /** NULL once the account is deleted (erased, and free for a new signup); users_erased_check. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  username!: string | null;
 
-  @Column({ type: 'varchar', length: 254 })
-  email!: string;
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
 
-  @Column({ name: 'password_hash', type: 'text' })
-  passwordHash!: string;
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash!: string | null;
+
+  /** Only the operator CLI (`npm run cli -- moderator grant`) makes a moderator. */
+  @Column({ type: 'text', default: 'user' })
+  role!: 'user' | 'moderator';
+
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt!: Date | null;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -6,4 +6,8 @@ export interface AuthUser {
   /** ISO 8601, as the API writes it. */
   createdAt: string;
   sessionId: string;
+  /** Moderators may act on reports (src/moderation); only the operator CLI grants the role. */
+  role: UserRole;
 }
+
+export type UserRole = 'user' | 'moderator';

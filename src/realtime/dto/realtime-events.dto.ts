@@ -99,8 +99,8 @@ export class PresenceEventDto {
 
 /** `session.revoked`: this socket's session ended; the server disconnects it next. */
 export class SessionRevokedEventDto {
-  @ApiProperty({ enum: ['logout', 'logout_all', 'password_changed'] })
-  reason!: 'logout' | 'logout_all' | 'password_changed';
+  @ApiProperty({ enum: ['logout', 'logout_all', 'password_changed', 'suspended', 'account_deleted'] })
+  reason!: 'logout' | 'logout_all' | 'password_changed' | 'suspended' | 'account_deleted';
 }
 
 /** `session.expired`: this socket's session reached its expiry; the server disconnects it next. */
