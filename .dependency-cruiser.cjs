@@ -2,13 +2,13 @@
  * The layering of docs/architecture.md, checked in CI (npm run lint:deps).
  * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability.
  * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
- * Features: src/users, src/messages, src/chats, src/auth, src/health.
+ * Features: src/users, src/messages, src/chats, src/auth, src/health, and src/accounts on top of them.
  * Above them: src/realtime (listens to the features' events) and the composition
  * files at src/ (app.module, app.setup, main, server, workers, data-source-options, and the entry-point
  * scripts write-openapi and check-breaking), which build on src/docs (the documents createApp serves).
  */
 const GROUND = '^src/(common|config|database|events|redis|observability)/';
-const FEATURES = '^src/(users|messages|chats|auth|health)/';
+const FEATURES = '^src/(users|messages|chats|auth|health|accounts)/';
 const COMPOSITION = '^src/[^/]+\\.ts$';
 
 module.exports = {
@@ -69,6 +69,13 @@ module.exports = {
       comment: 'Neither reaches into the other; what they share lives in users/ or the ground floor.',
       from: { path: '^src/(chats|auth)/' },
       to: { path: '^src/(auth|chats)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'accounts-is-the-top-feature',
+      severity: 'error',
+      comment: 'Deleting or exporting an account touches every feature\'s data, so accounts/ builds on them; none builds on it.',
+      from: { path: FEATURES, pathNot: '^src/accounts/' },
+      to: { path: '^src/accounts/' },
     },
     {
       name: 'guards-and-health-stand-alone',

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TokenGuard } from './auth/token.guard.js';
 import { ChatsModule } from './chats/chats.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         UsersModule,
         MessagesModule,
         ChatsModule,
+        AccountsModule,
         HealthModule,
         RealtimeModule,
       ],

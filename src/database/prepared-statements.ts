@@ -33,7 +33,7 @@ export function prepared<Row, Params extends readonly unknown[]>(
 
 /** Runs a statement on a pg pool under its name: the one way the service, and the benchmark's baseline, run them. */
 export async function runPrepared<Row, Params extends readonly unknown[]>(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.PoolClient,
   statement: PreparedStatement<Row, Params>,
   values: Params,
 ): Promise<Row[]> {
@@ -74,6 +74,36 @@ export class PreparedStatements {
     values: Params,
   ): Promise<Row | undefined> {
     return (await this.rows(statement, values))[0];
+  }
+
+  /**
+   * A connection of the pool's own, for what must run on one connection: a transaction of several statements, or
+   * a cursor read for as long as its client keeps reading (the data export). The caller must release it.
+   */
+  connect(): Promise<pg.PoolClient> {
+    return this.pool().connect();
+  }
+
+  /**
+   * Runs `work` in a transaction on one connection: COMMIT if it resolves, ROLLBACK if it throws. A connection
+   * whose ROLLBACK failed is closed rather than handed back to the pool.
+   */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
+      throw error;
+    }
   }
 
   /** The pool, once connected: for the pool gauges of the metrics. */

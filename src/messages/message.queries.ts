@@ -21,7 +21,7 @@ import { CURRENT_XID } from '../database/transaction-stamp.js';
 import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow } from './message.mapper.js';
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
-const USER_LOCK = 1;
+export const USER_LOCK = 1;
 const BROADCAST_LOCK = 2;
 
 /**

@@ -1,5 +1,5 @@
 /*
- * GET /users: keyset paging on the primary key. A live session makes a user
+ * GET /users: keyset paging on the primary key; deleted accounts are not listed. A live session makes a user
  * active: the LATERAL probe asks sessions_user_id_expires_at_idx once per user
  * on the page (a plain EXISTS let the planner hash the whole sessions table).
  */
@@ -29,7 +29,7 @@ function listUsersSql(filter: UserFilter): string {
       LEFT JOIN LATERAL (
         SELECT true AS active FROM sessions s WHERE s.user_id = u.id AND s.expires_at > now() LIMIT 1
       ) live ON true
-     WHERE u.id > $1::bigint AND u.id <> $2 AND ${FILTERS[filter]}
+     WHERE u.id > $1::bigint AND u.id <> $2 AND u.deleted_at IS NULL AND ${FILTERS[filter]}
      ORDER BY u.id
      LIMIT $3`;
 }
