@@ -45,6 +45,9 @@ export class AccountsService {
     const client = await this.statements.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The cursor's fetches are one statement to the server until the last (no Sync between them), so the pool's
+      // statement_timeout would end any export that takes longer than it; a stalled reader is ExportStream's to end.
+      await client.query('SET LOCAL statement_timeout = 0');
       const [{ head }] = await runPrepared(client, EXPORT_HEAD, [userId]);
       const rows = client.query(
         new QueryStream(EXPORT_MESSAGES.text, [userId], {

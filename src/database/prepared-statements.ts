@@ -5,7 +5,7 @@
  * token lookup sustains (docs/performance.md). TypeORM keeps the schema, the
  * migrations and the pool; every query the service runs goes through here.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -59,6 +59,8 @@ export function poolOf(dataSource: DataSource): pg.Pool {
 
 @Injectable()
 export class PreparedStatements {
+  private readonly logger = new Logger(PreparedStatements.name);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   rows<Row, Params extends readonly unknown[]>(
@@ -80,8 +82,19 @@ export class PreparedStatements {
    * A connection of the pool's own, for what must run on one connection: a transaction of several statements, or
    * a cursor read for as long as its client keeps reading (the data export). The caller must release it.
    */
-  connect(): Promise<pg.PoolClient> {
-    return this.pool().connect();
+  async connect(): Promise<pg.PoolClient> {
+    const client = await this.pool().connect();
+    // A checked-out client has lost the pool's 'error' listener: a connection lost now (the server restarting, the
+    // backend terminated) would be an unhandled 'error' event, which ends the process. Its query fails with the
+    // same error, and that is what the caller handles; here it is only logged.
+    const lost = (error: Error) => this.logger.warn(`PostgreSQL connection lost: ${error.message}`);
+    client.on('error', lost);
+    const release = client.release.bind(client);
+    client.release = (destroy?: Error | boolean) => {
+      client.off('error', lost);
+      release(destroy);
+    };
+    return client;
   }
 
   /**
