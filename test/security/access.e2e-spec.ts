@@ -16,7 +16,7 @@ import {
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: (peer: TestUser) => string;
   body?: (peer: TestUser) => object;
   ok: number;
@@ -31,6 +31,9 @@ const ROUTES: Route[] = [
   { method: 'post', path: () => '/send', body: (peer) => ({ user_id: peer.id, message: 'hi' }), ok: 201 },
   { method: 'post', path: () => '/send_to_all', body: () => ({ message: 'hi all' }), ok: 201 },
   { method: 'post', path: () => '/logout', ok: 204 },
+  { method: 'get', path: () => '/current_user/export', ok: 200 },
+  // Each success deletes the fresh user the test signed up for it (signupUser's default password).
+  { method: 'delete', path: () => '/current_user', body: () => ({ password: 'correct horse battery' }), ok: 204 },
 ];
 const name = (route: Route) => `${route.method.toUpperCase()} ${route.path({ id: 0 } as TestUser)}`;
 
