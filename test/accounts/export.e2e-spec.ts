@@ -90,9 +90,9 @@ describe('data export', () => {
       )
     )[0].busy;
   /** Every connection of the app's pool is back in it: none is held by an export that ended. */
-  const poolSettled = async () => {
+  const poolSettled = () => {
     const pool = poolOf(testApp.app.get(DataSource));
-    return pool.idleCount === pool.totalCount && pool.waitingCount === 0;
+    return Promise.resolve(pool.idleCount === pool.totalCount && pool.waitingCount === 0);
   };
   const waitFor = async (check: () => Promise<boolean>, ms = 5_000) => {
     for (const deadline = Date.now() + ms; Date.now() < deadline;) {

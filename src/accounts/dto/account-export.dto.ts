@@ -117,7 +117,7 @@ export class AccountExportDto {
 
   profile!: ExportProfileDto;
 
-  /** Your live and expired-but-kept sessions, oldest first. */
+  /** Your sessions, oldest first: when each began and when it expires. */
   sessions!: ExportSessionDto[];
 
   /** The users you blocked, oldest block first. */

@@ -17,6 +17,8 @@ const SIGNED_OUT_NOTICE: Record<SignedOutReason, string> = {
   logout_all: 'You were logged out everywhere.',
   password_changed: 'Your password was changed: log in again.',
   expired: 'Your session has expired: log in again.',
+  suspended: 'This account is suspended.',
+  account_deleted: 'This account was deleted.',
 };
 
 export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSignedOut: (notice: string) => void }) {
