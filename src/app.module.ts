@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
+import { BlocksModule } from './blocks/blocks.module.js';
 import { TokenGuard } from './auth/token.guard.js';
 import { ChatsModule } from './chats/chats.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         MessagesModule,
+        BlocksModule,
         ChatsModule,
         HealthModule,
         RealtimeModule,
