@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BlocksModule } from './blocks/blocks.module.js';
 import { TokenGuard } from './auth/token.guard.js';
 import { ChatsModule } from './chats/chats.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -41,6 +42,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         MessagesModule,
+        BlocksModule,
         ChatsModule,
         AccountsModule,
         HealthModule,

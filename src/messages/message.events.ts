@@ -13,6 +13,8 @@ export interface BroadcastSent {
   senderId: number;
   text: string;
   created: string;
+  /** The users a block separates from the sender: they got no message, and get no announcement. */
+  skippedUserIds: number[];
 }
 
 /** A message's text or reactions changed; never for a change that changed nothing. */

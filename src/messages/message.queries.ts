@@ -41,6 +41,17 @@ export function lockConversation(userA: string, userB: string, from?: string): s
   )`;
 }
 
+/**
+ * The CTE `allowed`, one row once the conversation's locks are held and neither account is deleted nor a block
+ * stands between its users (else the statement fails with a PB4xx SQLSTATE). parley_assert_can_message reads
+ * with a fresh snapshot, after the locks (see its migration): a block or a deletion that committed while this
+ * statement waited for them is seen, so no write lands in a conversation after the block's 204.
+ */
+const allowedAfterLocks = (userA: string, userB: string, from = 'conversation_locked') => `allowed AS (
+    SELECT parley_assert_can_message(${userA}, ${userB}) FROM ${from}
+  )`;
+const ALLOWED = allowedAfterLocks('$1', '$2');
+
 export interface SentRow extends MessageRow {
   /** The key was already used: this is the message stored the first time. */
   replayed: boolean;
@@ -63,9 +74,9 @@ export const SEND = prepared<
   [senderId: number, recipientId: number, text: string, clientKey: string | null, replyToId: number | null]
 >(
   'send',
-  `WITH ${lockConversation('$1', '$2')}, message AS (
+  `WITH ${lockConversation('$1', '$2')}, ${ALLOWED}, message AS (
     INSERT INTO messages (sender_id, recipient_id, body, client_key, reply_to_id)
-    SELECT $1, $2, $3, $4, $5::bigint FROM conversation_locked
+    SELECT $1, $2, $3, $4, $5::bigint FROM allowed
     ON CONFLICT (sender_id, client_key) DO NOTHING
     RETURNING ${MESSAGE_FIELDS}
   ), sides AS (
@@ -82,22 +93,33 @@ export const FIND_BY_CLIENT_KEY = prepared<SentRow, [senderId: number, clientKey
      FROM messages m WHERE m.sender_id = $1 AND m.client_key = $2`,
 );
 
-export const BROADCAST = prepared<{ sent: number; created: string }, [senderId: number, text: string]>(
+/** `skipped`: the users a block separates from the sender, whom the live announcement must skip too. */
+export const BROADCAST = prepared<
+  { sent: number; created: string; skipped: number[] },
+  [senderId: number, text: string]
+>(
   'broadcast',
   `WITH broadcast_locked AS (
     SELECT pg_advisory_xact_lock(${BROADCAST_LOCK}, 0)
   ), sender_locked AS (
     SELECT pg_advisory_xact_lock(${USER_LOCK}, $1) FROM broadcast_locked
+  ), unreachable AS MATERIALIZED (
+    -- In the select list, so it runs per row of sender_locked: after the lock (its fresh snapshot must see what
+    -- committed while the lock was awaited). In FROM, the planner could run it before.
+    SELECT parley_unreachable_peers($1) AS peer FROM sender_locked
   ), message AS (
     INSERT INTO messages (sender_id, recipient_id, body)
-    SELECT $1, id, $2 FROM users, sender_locked WHERE id <> $1 ORDER BY id
+    SELECT $1, id, $2 FROM users, sender_locked
+     WHERE id <> $1 AND id NOT IN (SELECT (peer).user_id FROM unreachable) ORDER BY id
     RETURNING id, sender_id, recipient_id
   ), sides AS (
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS})
-  SELECT count(*)::int AS sent, ${isoTimestamp('now()')} AS created FROM message`,
+  SELECT count(*)::int AS sent, ${isoTimestamp('now()')} AS created,
+         ARRAY(SELECT (peer).user_id FROM unreachable WHERE (peer).by_block) AS skipped
+    FROM message`,
 );
 
 /*
@@ -114,6 +136,16 @@ export const BROADCAST = prepared<{ sent: number; created: string }, [senderId: 
 const LOCK_TARGET = `target AS (
     SELECT sender_id, recipient_id FROM messages WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2)
   ), ${lockConversation('target.sender_id', 'target.recipient_id', 'target')}`;
+
+/*
+ * An edit or a reaction puts words in the other user's view, so a block (or a deleted account) refuses it like a
+ * send; a delete or the removal of a reaction only takes away, and stays allowed.
+ */
+const ALLOWED_FOR_TARGET = allowedAfterLocks(
+  '$2',
+  'CASE WHEN target.sender_id = $2 THEN target.recipient_id ELSE target.sender_id END',
+  'conversation_locked, target',
+);
 
 /** Sent at most `seconds` ago; 0 is no limit. */
 const withinWindow = (seconds: string) =>
@@ -144,10 +176,10 @@ export const FIND_VISIBLE = prepared<VisibleRow, [messageId: number, callerId: n
 // Same text: no row, no stamp, no event.
 export const EDIT = prepared<MessageRow, [messageId: number, senderId: number, text: string, windowSeconds: number]>(
   'edit_message',
-  `WITH ${LOCK_TARGET}, edited AS (
+  `WITH ${LOCK_TARGET}, ${ALLOWED_FOR_TARGET}, edited AS (
     UPDATE messages SET body = $3, edited_at = now(), changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND sender_id = $2 AND deleted_at IS NULL AND body <> $3 AND ${withinWindow('$4')}
-       AND EXISTS (SELECT FROM conversation_locked)
+       AND EXISTS (SELECT FROM allowed)
     RETURNING ${MESSAGE_FIELDS}
   ), ${touchChats('edited')}
   SELECT ${MESSAGE_COLUMNS} FROM edited m`,
@@ -204,11 +236,11 @@ export const ADD_REACTION = prepared<
   [messageId: number, userId: number, emoji: string, maxPerUser: number]
 >(
   'add_reaction',
-  `WITH ${LOCK_TARGET}, reacted AS (
+  `WITH ${LOCK_TARGET}, ${ALLOWED_FOR_TARGET}, reacted AS (
     UPDATE messages SET reactions = ${WITH_REACTION}, changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2) AND deleted_at IS NULL
        AND NOT ${HAS_REACTION} AND ${REACTIONS_BY_USER} < $4
-       AND EXISTS (SELECT FROM conversation_locked)
+       AND EXISTS (SELECT FROM allowed)
     RETURNING ${MESSAGE_FIELDS}
   ), ${touchChats('reacted')}
   SELECT ${MESSAGE_COLUMNS} FROM reacted m`,

@@ -20,9 +20,20 @@ const NO_SUCH_MESSAGE = {
   status: HttpStatus.NOT_FOUND,
   description: 'No message with that id is in your conversations (the same answer whether or not it exists)',
 };
+const CANNOT_MESSAGE = {
+  status: HttpStatus.FORBIDDEN,
+  description: 'A block stands between you and this user (whichever of you blocked; the answer does not say)',
+  example: { statusCode: 403, error: 'Forbidden', message: 'You cannot message this user' },
+};
+const ACCOUNT_DELETED = {
+  status: HttpStatus.GONE,
+  description: 'The other user deleted their account',
+  example: { statusCode: 410, error: 'Gone', message: 'This account was deleted' },
+};
 const NOT_YOURS_TO_CHANGE = {
   status: HttpStatus.FORBIDDEN,
-  description: 'You can see the message but not change it: you did not send it, or its time window has passed',
+  description:
+    'You can see the message but not change it: you did not send it, its time window has passed, or a block stands between you and the other user',
   example: { statusCode: 403, error: 'Forbidden', message: 'Only its sender can edit a message' },
 };
 
@@ -38,10 +49,15 @@ export class MessagesController {
    */
   @Post('send')
   @RateLimited('send')
-  @ApiErrors(HttpStatus.BAD_REQUEST, {
-    status: HttpStatus.NOT_FOUND,
-    description: 'No user has that id, or `reply_to_id` is not a message you can see',
-  })
+  @ApiErrors(
+    HttpStatus.BAD_REQUEST,
+    {
+      status: HttpStatus.NOT_FOUND,
+      description: 'No user has that id, or `reply_to_id` is not a message you can see',
+    },
+    CANNOT_MESSAGE,
+    ACCOUNT_DELETED,
+  )
   @ApiCreatedResponse({
     description: 'The message as stored; on a retry with the same key, the first one',
     type: MessageDto,
@@ -92,7 +108,7 @@ export class MessagesController {
   @Patch('messages/:id')
   @RateLimited('edit')
   @ApiOkResponse({ description: 'The message as it is now, with `edited_at` set', type: MessageDto })
-  @ApiErrors(HttpStatus.BAD_REQUEST, NOT_YOURS_TO_CHANGE, NO_SUCH_MESSAGE, {
+  @ApiErrors(HttpStatus.BAD_REQUEST, NOT_YOURS_TO_CHANGE, NO_SUCH_MESSAGE, ACCOUNT_DELETED, {
     status: HttpStatus.CONFLICT,
     description: 'The message was deleted',
     example: { statusCode: 409, error: 'Conflict', message: 'This message was deleted; it cannot be edited' },
@@ -138,7 +154,7 @@ export class MessagesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimited('react')
   @ApiNoContentResponse({ description: 'Your reaction is on the message' })
-  @ApiErrors(HttpStatus.BAD_REQUEST, NO_SUCH_MESSAGE, {
+  @ApiErrors(HttpStatus.BAD_REQUEST, NO_SUCH_MESSAGE, CANNOT_MESSAGE, ACCOUNT_DELETED, {
     status: HttpStatus.CONFLICT,
     description: 'The message was deleted, or you already put 20 different reactions on it',
     example: { statusCode: 409, error: 'Conflict', message: 'This message was deleted; it cannot be reacted to' },

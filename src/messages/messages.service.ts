@@ -2,11 +2,19 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  GoneException,
   Injectable,
   NotFoundException,
+  UnauthorizedException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../common/postgres-errors.js';
+import {
+  PARLEY_BLOCKED,
+  PARLEY_RECIPIENT_DELETED,
+  PARLEY_SENDER_DELETED,
+  PG_FOREIGN_KEY_VIOLATION,
+  pgErrorCode,
+} from '../common/postgres-errors.js';
 import type { Environment } from '../config/environment.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { EventBus } from '../events/event-bus.js';
@@ -40,6 +48,27 @@ export interface SendOptions {
 export interface SentMessage {
   message: MessageDto;
   replayed: boolean;
+}
+
+/*
+ * What parley_assert_can_message refused, as the client hears it. A block is told as no more than "you cannot
+ * message this user", to either side: nobody learns who blocked whom from it.
+ */
+function conversationRefusal(error: unknown): Error | undefined {
+  switch (pgErrorCode(error)) {
+    case PARLEY_BLOCKED:
+      return new ForbiddenException('You cannot message this user');
+    case PARLEY_RECIPIENT_DELETED:
+      return new GoneException('This account was deleted');
+    case PARLEY_SENDER_DELETED:
+      return new UnauthorizedException('The session token is unknown, revoked or expired');
+    default:
+      return undefined;
+  }
+}
+
+function rethrowRefusal(error: unknown): never {
+  throw conversationRefusal(error) ?? error;
 }
 
 /** Who may change a message, and within what time: its sender, within the window (0: any time). */
@@ -89,20 +118,28 @@ export class MessagesService {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
         throw new NotFoundException(`No user has id ${recipientId}`);
       }
-      throw error;
+      // A retry of a send stored before the block still returns what was stored.
+      const refusal = conversationRefusal(error);
+      if (refusal && clientKey && pgErrorCode(error) === PARLEY_BLOCKED) {
+        const [stored] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
+        if (stored) return { message: toMessageDto(stored), replayed: true };
+      }
+      throw refusal ?? error;
     }
   }
 
   /** One message to every other user, in one statement (one transaction). */
   async sendToAll(senderId: number, text: string): Promise<BroadcastResultDto> {
-    const [{ sent, created }] = await this.statements.rows(BROADCAST, [senderId, text]);
-    if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created });
+    const [{ sent, created, skipped }] = await this.statements.rows(BROADCAST, [senderId, text]).catch(rethrowRefusal);
+    if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created, skippedUserIds: skipped });
     return { sent };
   }
 
   /** Replaces the text of the caller's own message; the same text again changes nothing. */
   async editMessage(callerId: number, messageId: number, text: string, originSocketId?: string): Promise<MessageDto> {
-    const [row] = await this.statements.rows(EDIT, [messageId, callerId, text, this.editWindowSeconds]);
+    const [row] = await this.statements
+      .rows(EDIT, [messageId, callerId, text, this.editWindowSeconds])
+      .catch(rethrowRefusal);
     if (row) return this.announceUpdate(toMessageDto(row), originSocketId);
     const current = await this.findForSender(callerId, messageId, {
       action: 'edit',
@@ -134,7 +171,9 @@ export class MessagesService {
     // The statement adds nothing when the reaction is there, the cap is reached or the message is gone; the re-read
     // says which. If it says none of them, the caller removed a reaction in between: the add is tried again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [row] = await this.statements.rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER]);
+      const [row] = await this.statements
+        .rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER])
+        .catch(rethrowRefusal);
       if (row) {
         this.announceUpdate(toMessageDto(row), originSocketId);
         return;

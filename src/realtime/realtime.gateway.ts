@@ -24,6 +24,7 @@ import {
 } from '@nestjs/websockets';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthService } from '../auth/auth.service.js';
+import { BlocksService } from '../blocks/blocks.service.js';
 import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { createValidationPipe } from '../common/validation.js';
 import type { Environment } from '../config/environment.js';
@@ -62,6 +63,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
     private readonly statements: PreparedStatements,
     private readonly presence: Presence,
     private readonly config: ConfigService<Environment, true>,
@@ -125,6 +127,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       if (peerId === userId) throw new BadRequestException('You cannot type to yourself');
       await this.consume(this.typingLimiter, userId);
       await this.users.assertExists(peerId);
+      // Acknowledged as if delivered: the typist must not learn of the block from the answer.
+      if (await this.blocks.blockedBetween(userId, peerId)) return;
       this.server.to(userRoom(peerId)).emit(SERVER_EVENTS.TYPING, { user_id: userId, typing });
     });
   }
@@ -139,6 +143,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       if (unknown !== undefined) throw new NotFoundException(`No user has id ${unknown}`);
       for (const room of socket.rooms) if (isPresenceRoom(room)) await socket.leave(room);
       await socket.join(ids.map(presenceRoom));
+      // Read after joining: a block committed after this read makes the relay take the socket out of the room.
+      const blockers = await this.blocks.blockersAmong(socket.data.userId, ids);
+      for (const blocker of blockers) {
+        await socket.leave(presenceRoom(blocker));
+        states.set(blocker, { user_id: blocker, online: false, last_seen_at: null });
+      }
       for (const state of states.values()) socket.emit(SERVER_EVENTS.PRESENCE, state);
     });
   }

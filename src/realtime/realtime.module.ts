@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { BlocksModule } from '../blocks/blocks.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -7,7 +8,7 @@ import { RealtimeRelay } from './realtime.relay.js';
 
 /* Top level: listens to the features' events and owns every socket; no feature imports it. */
 @Module({
-  imports: [AuthModule, UsersModule],
+  imports: [AuthModule, UsersModule, BlocksModule],
   providers: [RealtimeGateway, RealtimeRelay, Presence],
 })
 export class RealtimeModule {}

@@ -5,12 +5,13 @@
  */
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionRevoked, UserSessionsRevoked } from '../auth/session.events.js';
+import type { UserBlocked } from '../blocks/block.events.js';
 import type { ChatRead } from '../chats/chat.events.js';
 import { EventBus } from '../events/event-bus.js';
 import type { BroadcastSent, MessageDeleted, MessageSent, MessageUpdated } from '../messages/message.events.js';
 import { SERVER_EVENTS } from './events.js';
 import { RealtimeGateway } from './realtime.gateway.js';
-import { sessionRoom, userRoom } from './rooms.js';
+import { presenceRoom, sessionRoom, userRoom } from './rooms.js';
 
 const PREVIEW_LENGTH = 140;
 
@@ -47,12 +48,16 @@ export class RealtimeRelay implements OnModuleInit {
       });
     });
     // One emit to everyone but the sender, however many recipients: never one per user.
-    this.bus.on('broadcast.sent', ({ senderId, text, created }: BroadcastSent) => {
-      this.server.except(userRoom(senderId)).emit(SERVER_EVENTS.BROADCAST_NEW, {
+    this.bus.on('broadcast.sent', ({ senderId, text, created, skippedUserIds }: BroadcastSent) => {
+      this.server.except([senderId, ...skippedUserIds].map(userRoom)).emit(SERVER_EVENTS.BROADCAST_NEW, {
         sender_id: senderId,
         preview: [...text].slice(0, PREVIEW_LENGTH).join(''),
         created,
       });
+    });
+    // To the blocked user, the blocker is offline from now on: their sockets, on every instance, stop watching.
+    this.bus.on('user.blocked', ({ blockerId, blockedId }: UserBlocked) => {
+      this.server.in(userRoom(blockedId)).socketsLeave(presenceRoom(blockerId));
     });
     this.bus.on('session.revoked', ({ sessionId, reason }: SessionRevoked) => {
       const room = sessionRoom(sessionId);

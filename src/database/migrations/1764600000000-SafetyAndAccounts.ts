@@ -121,14 +121,18 @@ export class SafetyAndAccounts1764600000000 implements MigrationInterface {
           RAISE EXCEPTION 'a block stands between these users' USING ERRCODE = 'PB403';
         END IF;
       END $$`);
-    // Who a user's send_to_all must skip: either side of a block, and deleted accounts.
+    // Who a user's send_to_all must skip: either side of a block (by_block, so the live announcement skips them
+    // too), and deleted accounts. A sender deleted while the broadcast waited for its lock sends nothing.
     await queryRunner.query(`
-      CREATE FUNCTION parley_unreachable_peers(sender integer) RETURNS SETOF integer
+      CREATE FUNCTION parley_unreachable_peers(sender integer) RETURNS TABLE (user_id integer, by_block boolean)
       LANGUAGE plpgsql VOLATILE AS $$
       BEGIN
-        RETURN QUERY SELECT blocked_id FROM blocks WHERE blocker_id = sender
-               UNION SELECT blocker_id FROM blocks WHERE blocked_id = sender
-               UNION SELECT id FROM users WHERE deleted_at IS NOT NULL;
+        IF EXISTS (SELECT FROM users WHERE id = sender AND deleted_at IS NOT NULL) THEN
+          RAISE EXCEPTION 'the sender''s account was deleted' USING ERRCODE = 'PB401';
+        END IF;
+        RETURN QUERY SELECT blocked_id, true FROM blocks WHERE blocker_id = sender
+               UNION SELECT blocker_id, true FROM blocks WHERE blocked_id = sender
+               UNION SELECT id, false FROM users WHERE deleted_at IS NOT NULL;
       END $$`);
   }
 

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddReactionData, AddReactionErrors, AddReactionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,43 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * The users you blocked.
+ *
+ * In user id order, keyset-paginated like GET /users.
+ */
+export const listBlocked = <ThrowOnError extends boolean = false>(options?: Options<ListBlockedData, ThrowOnError>) => (options?.client ?? client).get<ListBlockedResponses, ListBlockedErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/blocks',
+    ...options
+});
+
+/**
+ * Unblock a user.
+ *
+ * Also 204 when the user was not blocked. Their presence watch does not resume by itself: their client
+ * watches again.
+ */
+export const unblockUser = <ThrowOnError extends boolean = false>(options: Options<UnblockUserData, ThrowOnError>) => (options.client ?? client).delete<UnblockUserResponses, UnblockUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/blocks/{user_id}',
+    ...options
+});
+
+/**
+ * Block a user.
+ *
+ * From the 204 on, neither of you can send to the other (403 "you cannot message this user", which does
+ * not say who blocked), react or edit in your conversation; their send_to_all skips you; their typing never
+ * reaches you; to them you appear offline. The history stays readable to both, and the chat stays in your list.
+ * Nobody is told. Blocking again changes nothing.
+ */
+export const blockUser = <ThrowOnError extends boolean = false>(options: Options<BlockUserData, ThrowOnError>) => (options.client ?? client).put<BlockUserResponses, BlockUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/blocks/{user_id}',
+    ...options
+});
 
 /**
  * Your chats, newest activity first, each with its unread count and last message.

@@ -485,6 +485,125 @@ export type UserSummaryDto = {
     username: string;
 };
 
+export type ListBlockedData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many items to return (1–200).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page; omit for the first page.
+         */
+        cursor?: string;
+    };
+    url: '/blocks';
+};
+
+export type ListBlockedErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type ListBlockedError = ListBlockedErrors[keyof ListBlockedErrors];
+
+export type ListBlockedResponses = {
+    200: UserPageDto;
+};
+
+export type ListBlockedResponse = ListBlockedResponses[keyof ListBlockedResponses];
+
+export type UnblockUserData = {
+    body?: never;
+    path: {
+        /**
+         * The other user's id.
+         */
+        user_id: number;
+    };
+    query?: never;
+    url: '/blocks/{user_id}';
+};
+
+export type UnblockUserErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type UnblockUserError = UnblockUserErrors[keyof UnblockUserErrors];
+
+export type UnblockUserResponses = {
+    /**
+     * The user is not blocked (any more)
+     */
+    204: void;
+};
+
+export type UnblockUserResponse = UnblockUserResponses[keyof UnblockUserResponses];
+
+export type BlockUserData = {
+    body?: never;
+    path: {
+        /**
+         * The other user's id.
+         */
+        user_id: number;
+    };
+    query?: never;
+    url: '/blocks/{user_id}';
+};
+
+export type BlockUserErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No user has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type BlockUserError = BlockUserErrors[keyof BlockUserErrors];
+
+export type BlockUserResponses = {
+    /**
+     * The user is blocked
+     */
+    204: void;
+};
+
+export type BlockUserResponse = BlockUserResponses[keyof BlockUserResponses];
+
 export type ListChatsData = {
     body?: never;
     path?: never;
@@ -850,7 +969,7 @@ export type DeleteMessageErrors = {
      */
     401: ErrorResponseDto;
     /**
-     * You can see the message but not change it: you did not send it, or its time window has passed
+     * You can see the message but not change it: you did not send it, its time window has passed, or a block stands between you and the other user
      */
     403: ErrorResponseDto;
     /**
@@ -906,7 +1025,7 @@ export type EditMessageErrors = {
      */
     401: ErrorResponseDto;
     /**
-     * You can see the message but not change it: you did not send it, or its time window has passed
+     * You can see the message but not change it: you did not send it, its time window has passed, or a block stands between you and the other user
      */
     403: ErrorResponseDto;
     /**
@@ -917,6 +1036,10 @@ export type EditMessageErrors = {
      * The message was deleted
      */
     409: ErrorResponseDto;
+    /**
+     * The other user deleted their account
+     */
+    410: ErrorResponseDto;
     /**
      * The request body is larger than 64 KiB
      */
@@ -1030,6 +1153,10 @@ export type AddReactionErrors = {
      */
     401: ErrorResponseDto;
     /**
+     * A block stands between you and this user (whichever of you blocked; the answer does not say)
+     */
+    403: ErrorResponseDto;
+    /**
      * No message with that id is in your conversations (the same answer whether or not it exists)
      */
     404: ErrorResponseDto;
@@ -1037,6 +1164,10 @@ export type AddReactionErrors = {
      * The message was deleted, or you already put 20 different reactions on it
      */
     409: ErrorResponseDto;
+    /**
+     * The other user deleted their account
+     */
+    410: ErrorResponseDto;
     /**
      * A rate limit was hit; the Retry-After header says how many seconds to wait
      */
@@ -1179,9 +1310,17 @@ export type SendMessageErrors = {
      */
     401: ErrorResponseDto;
     /**
+     * A block stands between you and this user (whichever of you blocked; the answer does not say)
+     */
+    403: ErrorResponseDto;
+    /**
      * No user has that id, or `reply_to_id` is not a message you can see
      */
     404: ErrorResponseDto;
+    /**
+     * The other user deleted their account
+     */
+    410: ErrorResponseDto;
     /**
      * The request body is larger than 64 KiB
      */
