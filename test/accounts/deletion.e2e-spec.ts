@@ -227,6 +227,26 @@ describe('account deletion', () => {
       ).toEqual([[bob.id, 'bob 1', false], [bob.id, 'bob 2', false], ...aliceToBob.map(() => [alice.id, '', true])]);
     });
 
+    it('can be sent nothing more: a send to it is 410, and so is a reply in its conversation', async () => {
+      const refused = await testApp
+        .api()
+        .post('/send')
+        .set(bearer(bob))
+        .send({ user_id: alice.id, message: 'are you there?' })
+        .expect(410);
+      expect(refused.body).toEqual(expect.objectContaining({ statusCode: 410, error: 'Gone' }));
+      await testApp
+        .api()
+        .post('/send')
+        .set(bearer(bob))
+        .send({ user_id: alice.id, message: 'a late reply', reply_to_id: bobToAlice[1].id })
+        .expect(410);
+      const [{ count }] = await testApp.query('SELECT count(*)::int AS count FROM messages WHERE recipient_id = $1', [
+        alice.id,
+      ]);
+      expect(count).toBe(3);
+    });
+
     it('is listed by GET /users no more', async () => {
       for (const type of ['all', 'active', 'inactive']) {
         const users = (await testApp.api().get('/users').query({ type, limit: 200 }).set(bearer(bob)).expect(200)).body
