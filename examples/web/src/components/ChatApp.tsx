@@ -19,8 +19,6 @@ const SIGNED_OUT_NOTICE: Record<SignedOutReason, string> = {
   suspended: 'A moderator suspended your account.',
   account_deleted: 'Your account was deleted.',
   expired: 'Your session has expired: log in again.',
-  suspended: 'This account is suspended.',
-  account_deleted: 'This account was deleted.',
 };
 
 export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSignedOut: (notice: string) => void }) {
