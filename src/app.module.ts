@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         UsersModule,
         MessagesModule,
         ChatsModule,
+        ModerationModule,
         HealthModule,
         RealtimeModule,
       ],

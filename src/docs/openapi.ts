@@ -11,6 +11,8 @@ const TAGS: Record<string, string> = {
   users: 'Who else is here, and who you are',
   messages: 'Sending messages',
   chats: 'Conversations: the chat list, history, read receipts and the catch-up after a reconnect',
+  reports: 'Reporting a user, or one of their messages, to the moderators',
+  moderation: 'For moderators only: the report queue, its decisions and suspensions',
   health: 'Probes for monitors and orchestrators; they need no token',
 };
 
