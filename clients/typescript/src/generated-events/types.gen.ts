@@ -139,7 +139,7 @@ export type SessionExpiredEventDto = {
 };
 
 export type SessionRevokedEventDto = {
-    reason: 'logout' | 'logout_all' | 'password_changed';
+    reason: 'logout' | 'logout_all' | 'password_changed' | 'suspended' | 'account_deleted';
 };
 
 export type TypingDto = {
