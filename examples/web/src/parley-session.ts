@@ -62,7 +62,8 @@ const SEND_ATTEMPTS = 3;
  */
 const EDIT_WINDOW_MS = 900_000;
 
-export type SignedOutReason = 'logout' | 'logout_all' | 'password_changed' | 'expired';
+export type SignedOutReason =
+  'logout' | 'logout_all' | 'password_changed' | 'suspended' | 'account_deleted' | 'expired';
 
 /** An idempotency key made once per message. `crypto.randomUUID` exists only on https or localhost pages. */
 function newIdempotencyKey(): string {

@@ -16,6 +16,8 @@ const SIGNED_OUT_NOTICE: Record<SignedOutReason, string> = {
   logout: 'You have logged out.',
   logout_all: 'You were logged out everywhere.',
   password_changed: 'Your password was changed: log in again.',
+  suspended: 'A moderator suspended this account.',
+  account_deleted: 'This account was deleted.',
   expired: 'Your session has expired: log in again.',
 };
 
