@@ -220,6 +220,30 @@ describe('moderation', () => {
       ]);
     });
 
+    it('of decisions taken at once, one wins (200) and the others are 409 with nothing of theirs left behind', async () => {
+      // Repeated: which decision wins varies, and a losing delete or suspension must roll back whichever it is.
+      for (let round = 0; round < 6; round++) {
+        const { id, offender, message } = await reported(`race ${round}`);
+        const actions = ['dismiss', 'delete_message', 'suspend_user'];
+        const responses = await Promise.all(actions.map((action) => resolve(id, { action })));
+        expect(responses.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+        const winner = actions[responses.findIndex((r) => r.status === 200)];
+        expect(await audit('report_id = $1', [id])).toEqual([expect.objectContaining({ action: winner })]);
+        const [{ resolution }] = await testApp.query('SELECT resolution FROM reports WHERE id = $1', [id]);
+        expect(resolution).toBe(winner);
+        const [{ deleted }] = await testApp.query(
+          'SELECT deleted_at IS NOT NULL AS deleted FROM messages WHERE id = $1',
+          [message.id],
+        );
+        expect([winner, deleted]).toEqual([winner, winner === 'delete_message']);
+        const [{ suspended }] = await testApp.query(
+          'SELECT suspended_at IS NOT NULL AS suspended FROM users WHERE id = $1',
+          [offender.id],
+        );
+        expect([winner, suspended]).toEqual([winner, winner === 'suspend_user']);
+      }
+    });
+
     it('delete_message on a report that names no message is 400, and changes nothing', async () => {
       const [reporter, offender] = [await signupUser(testApp), await signupUser(testApp)];
       const id = await report(reporter, { user_id: offender.id, reason: 'spam' });
