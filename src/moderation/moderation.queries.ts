@@ -94,7 +94,7 @@ const resolveAndAudit = (condition = 'TRUE') => `resolved AS (
     SELECT $2, $3, id, reported_user_id, message_id, $4 FROM resolved
   )`;
 
-type ResolveParams = [reportId: number, moderatorId: number, action: Resolution, note: string | null];
+export type ResolveParams = [reportId: number, moderatorId: number, action: Resolution, note: string | null];
 
 /** `dismiss` and `delete_message` (whose delete runs first, in the same transaction). No row: it was not open. */
 export const RESOLVE_REPORT = prepared<{ id: string }, ResolveParams>(

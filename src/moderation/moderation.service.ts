@@ -16,6 +16,7 @@ import {
   type ReportRow,
   RESOLVE_BY_SUSPENDING,
   RESOLVE_REPORT,
+  type ResolveParams,
   UNSUSPEND,
 } from './moderation.queries.js';
 
@@ -89,29 +90,30 @@ export class ModerationService {
   /** Decides an open report: its action, its resolution and its audit row commit together. */
   async resolve(moderatorId: number, reportId: number, dto: ResolveReportDto): Promise<ReportDto> {
     const report = await this.findOpenReport(reportId);
-    const params = [reportId, moderatorId, dto.action, dto.note ?? null] as const;
-    let resolved: boolean;
-    if (dto.action === 'delete_message') {
-      if (report.message_id === null) {
-        throw new BadRequestException('This report names no message; delete_message cannot resolve it');
-      }
-      // A report resolved by someone else meanwhile rolls the delete back with it.
-      resolved = await this.messages.deleteAsModerator(Number(report.message_id), async (tx) => {
-        const [row] = await tx.rows(RESOLVE_REPORT, [...params]);
-        if (!row) throw this.alreadyResolved();
-        return true;
-      });
-    } else if (dto.action === 'suspend_user') {
-      if (report.reported_user_id === moderatorId) throw new BadRequestException('You cannot suspend yourself');
-      const row = await this.statements.row(RESOLVE_BY_SUSPENDING, [...params]);
-      // After the commit: every instance ends the account's sockets (session.revoked, then a disconnect).
-      if (row) this.events.publish('user.sessions.revoked', { userId: row.reported_user_id, reason: 'suspended' });
-      resolved = row !== undefined;
-    } else {
-      resolved = (await this.statements.row(RESOLVE_REPORT, [...params])) !== undefined;
-    }
-    if (!resolved) throw this.alreadyResolved();
+    const params: ResolveParams = [reportId, moderatorId, dto.action, dto.note ?? null];
+    if (dto.action === 'delete_message') await this.resolveByDeleting(report, params);
+    else if (dto.action === 'suspend_user') await this.resolveBySuspending(report, params);
+    else if (!(await this.statements.row(RESOLVE_REPORT, params))) throw this.alreadyResolved();
     return toReportDto(await this.findReport(reportId));
+  }
+
+  private async resolveByDeleting(report: ReportRow, params: ResolveParams): Promise<void> {
+    if (report.message_id === null) {
+      throw new BadRequestException('This report names no message; delete_message cannot resolve it');
+    }
+    // Resolved by someone else meanwhile: the throw rolls the delete back with it.
+    await this.messages.deleteAsModerator(Number(report.message_id), async (tx) => {
+      if ((await tx.rows(RESOLVE_REPORT, params)).length === 0) throw this.alreadyResolved();
+    });
+  }
+
+  private async resolveBySuspending(report: ReportRow, params: ResolveParams): Promise<void> {
+    const [, moderatorId] = params;
+    if (report.reported_user_id === moderatorId) throw new BadRequestException('You cannot suspend yourself');
+    const row = await this.statements.row(RESOLVE_BY_SUSPENDING, params);
+    if (!row) throw this.alreadyResolved();
+    // After the commit: every instance ends the account's sockets (session.revoked, then a disconnect).
+    this.events.publish('user.sessions.revoked', { userId: row.reported_user_id, reason: 'suspended' });
   }
 
   /** Lets a suspended account log in again; its ended sessions stay ended. */
