@@ -25,7 +25,16 @@ const POST_ROUTES = [
   '/moderation/reports/1/resolve',
   '/moderation/users/2/unsuspend',
 ];
-const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/sync', '/health', '/moderation/reports', '/blocks'];
+const GET_ROUTES = [
+  '/users',
+  '/current_user',
+  '/chat',
+  '/chat/2',
+  '/sync',
+  '/health',
+  '/moderation/reports',
+  '/blocks',
+];
 
 const MALFORMED_BODIES: [string, string | Buffer][] = [
   ['truncated JSON', '{"user_id": 2, "message": "hel'],
