@@ -27,9 +27,9 @@ export class AccountsService {
     if (!user?.password_hash || !(await verify(user.password_hash, password))) {
       throw new ForbiddenException('The password is wrong');
     }
-    const erased = await this.statements.transaction(async (client) => {
-      await runPrepared(client, LOCK_ACCOUNT, [caller.id]);
-      return (await runPrepared(client, ERASE_ACCOUNT, [caller.id]))[0];
+    const erased = await this.statements.transaction(async (tx) => {
+      await tx.rows(LOCK_ACCOUNT, [caller.id]);
+      return (await tx.rows(ERASE_ACCOUNT, [caller.id]))[0];
     });
     // Deleted meanwhile by another request of the same user, which announced it.
     if (!erased) throw new UnauthorizedException('This account was deleted');

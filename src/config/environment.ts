@@ -83,6 +83,10 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_REACT_PER_USER = 300;
 
+  /** POST /reports per user per window: a report costs a moderator's time, a flood of them a queue. */
+  @IntSetting(1)
+  RATE_LIMIT_REPORT_PER_USER = 10;
+
   /** GET /current_user/export per user per RATE_LIMIT_EXPORT_WINDOW_SECONDS: each streams the whole account. */
   @IntSetting(1)
   RATE_LIMIT_EXPORT_PER_USER = 2;

@@ -31,7 +31,7 @@ export function prepared<Row, Params extends readonly unknown[]>(
   return { name, text };
 }
 
-/** Runs a statement on a pg pool under its name: the one way the service, and the benchmark's baseline, run them. */
+/** Runs a statement on a pg pool (or one client of it) under its name: the one way the service, and the benchmark's baseline, run them. */
 export async function runPrepared<Row, Params extends readonly unknown[]>(
   pool: pg.Pool | pg.PoolClient,
   statement: PreparedStatement<Row, Params>,
@@ -57,8 +57,16 @@ export function poolOf(dataSource: DataSource): pg.Pool {
   return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }
 
+/** What runs statements: the pool, or the one connection of a transaction. */
+export interface StatementRunner {
+  rows<Row, Params extends readonly unknown[]>(
+    statement: PreparedStatement<Row, Params>,
+    values: Params,
+  ): Promise<Row[]>;
+}
+
 @Injectable()
-export class PreparedStatements {
+export class PreparedStatements implements StatementRunner {
   private readonly logger = new Logger(PreparedStatements.name);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -98,24 +106,25 @@ export class PreparedStatements {
   }
 
   /**
-   * Runs `work` in a transaction on one connection: COMMIT if it resolves, ROLLBACK if it throws. A connection
-   * whose ROLLBACK failed is closed rather than handed back to the pool.
+   * Runs `work` in one transaction on one connection of the pool: committed if it resolves, rolled back if it
+   * throws. For the few writes that are two statements (a statement each feature owns) and must commit together.
    */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T> {
     const client = await this.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      const result = await work({ rows: (statement, values) => runPrepared(client, statement, values) });
       await client.query('COMMIT');
-      client.release();
       return result;
     } catch (error) {
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(!rolledBack);
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
       throw error;
+    } finally {
+      client.release(broken);
     }
   }
 
