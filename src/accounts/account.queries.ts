@@ -14,11 +14,15 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import { USER_LOCK } from '../messages/message.queries.js';
+import { BROADCAST_LOCK, USER_LOCK } from '../messages/message.queries.js';
 
+// The broadcast lock first (the order send_to_all takes its locks in): a send_to_all runs wholly before the
+// deletion, or after it, when parley_unreachable_peers sees the account deleted. Without it, a send_to_all that
+// read the accounts before this commit could give the erased account a new chat row after the erase.
 export const LOCK_ACCOUNT = prepared<never, [userId: number]>(
   'lock_account',
-  `SELECT pg_advisory_xact_lock(${USER_LOCK}, $1) IS NULL AS locked`,
+  `WITH broadcast_locked AS (SELECT pg_advisory_xact_lock(${BROADCAST_LOCK}, 0))
+   SELECT pg_advisory_xact_lock(${USER_LOCK}, $1) IS NULL AS locked FROM broadcast_locked`,
 );
 
 /** What an erase did; no row when the account was already deleted (a concurrent DELETE /current_user). */

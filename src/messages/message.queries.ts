@@ -22,7 +22,7 @@ import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow } from './message.mapp
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
 export const USER_LOCK = 1;
-const BROADCAST_LOCK = 2;
+export const BROADCAST_LOCK = 2;
 
 /**
  * CTEs `users_locked`, then `conversation_locked`, for the conversation of the
