@@ -88,6 +88,24 @@ describe('reference web client (examples/web) in Chromium', () => {
     await shown(connection(page).filter({ hasText: 'Live' }));
   };
 
+  const logIn = async (page: Page, user: { username: string; password: string }) => {
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await shown(connection(page).filter({ hasText: 'Live' }));
+  };
+  const conversation = (page: Page, name: string) => page.getByRole('region', { name: `Conversation with ${name}` });
+  /** The bodies of the POST /send requests a page makes, in order. */
+  const sendsFrom = (page: Page): string[] => {
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/send') {
+        sent.push((request.postDataJSON() as { message: string }).message);
+      }
+    });
+    return sent;
+  };
+
   const send = async (page: Page, text: string) => {
     await page.getByRole('textbox', { name: 'Message' }).fill(text);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -257,22 +275,23 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(bob.page, '15-bob-quote-of-deleted-message');
   }, 120_000);
 
-  it("offers Edit and Delete only on my messages, and shows the server's refusal of a late edit", async () => {
+  it("offers Edit and Delete only on my messages, Report only on theirs, and shows the server's refusal of a late edit", async () => {
     const [erin, frank] = [await signupUser(testApp), await signupUser(testApp)];
     const mine = await sendMessage(testApp, erin, frank, 'Sent long ago');
     await sendMessage(testApp, frank, erin, 'Not yours to change');
     const { page } = await openPage();
-    await page.getByLabel('Username').fill(erin.username);
-    await page.getByLabel('Password').fill(erin.password);
-    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await logIn(page, erin);
     await chatWith(page, frank.username).click();
     await shown(message(page, 'Not yours to change'));
 
-    const theirs = message(page, 'Not yours to change').getByRole('group', { name: 'Message actions' });
-    expect(await theirs.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.ariaLabel))).toEqual([
-      'Reply',
-      'React',
-    ]);
+    const actions = (text: string) =>
+      message(page, text)
+        .getByRole('group', { name: 'Message actions' })
+        .getByRole('button')
+        .evaluateAll((buttons) => buttons.map((b) => b.ariaLabel));
+    // Report is the other way round: offered only on theirs.
+    expect(await actions('Not yours to change')).toEqual(['Reply', 'React', 'Report']);
+    expect(await actions('Sent long ago')).toEqual(['Reply', 'React', 'Edit', 'Delete']);
     // The page offers Edit by its own clock; the server, whose clock says the window has passed, refuses.
     await testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
     await act(page, message(page, 'Sent long ago'), 'Edit');
@@ -311,4 +330,51 @@ describe('reference web client (examples/web) in Chromium', () => {
     await gone(page.getByLabel(/unread/));
     await screenshot(page, '08-history-paged-back');
   }, 90_000);
+
+  it("blocks and unblocks from the conversation header, and shows the blocked side's refused send without retrying it", async () => {
+    const alice = await openPage();
+    const bob = await openPage();
+    await signUp(alice.page, 'alice_blocked');
+    await signUp(bob.page, 'bob_blocks');
+    const aliceSends = sendsFrom(alice.page);
+    await alice.page.getByRole('button', { name: 'Start a chat' }).click();
+    await alice.page.getByRole('list', { name: 'Online now' }).getByRole('button', { name: 'bob_blocks' }).click();
+    await send(alice.page, 'You again');
+    await chatWith(bob.page, 'alice_blocked').click();
+    await shown(message(bob.page, 'You again'));
+
+    // Bob blocks Alice from the header: the button turns to Unblock, and his composer is closed.
+    const bobsView = conversation(bob.page, 'alice_blocked');
+    await bobsView.getByRole('button', { name: 'Block', exact: true }).click();
+    await shown(bobsView.getByRole('button', { name: 'Unblock', exact: true }));
+    await shown(bobsView.getByText('You blocked alice_blocked'));
+    expect(await bob.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    await screenshot(bob.page, '17-bob-blocked-alice');
+
+    // Alice's next send is refused (403), and says so; it is sent once, not retried, and offers no Retry.
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Why not answer?');
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+    const refused = message(alice.page, 'Why not answer?');
+    await shown(refused.getByText('Not sent: You cannot message this user'));
+    // Longer than the client's first retry delay (1 s): a retry would have gone by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(aliceSends.filter((text) => text === 'Why not answer?')).toHaveLength(1);
+    expect(await refused.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await bob.page.getByText('Why not answer?').count()).toBe(0);
+    await screenshot(alice.page, '18-alice-send-refused');
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await gone(refused);
+
+    // The block is the server's: a fresh page (GET /blocks) still offers Unblock.
+    await bob.page.reload();
+    await chatWith(bob.page, 'alice_blocked').click();
+    await shown(bobsView.getByRole('button', { name: 'Unblock', exact: true }));
+
+    // Bob unblocks: Alice's message goes through again.
+    await bobsView.getByRole('button', { name: 'Unblock', exact: true }).click();
+    await shown(bobsView.getByRole('button', { name: 'Block', exact: true }));
+    expect(await bob.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(false);
+    await send(alice.page, 'Thanks for unblocking');
+    await shown(message(bob.page, 'Thanks for unblocking'));
+  }, 120_000);
 });
