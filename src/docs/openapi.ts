@@ -11,6 +11,7 @@ const TAGS: Record<string, string> = {
   users: 'Who else is here, and who you are',
   messages: 'Sending messages',
   chats: 'Conversations: the chat list, history, read receipts and the catch-up after a reconnect',
+  blocks: 'Blocking: a user protects themselves from another; nobody else is told',
   health: 'Probes for monitors and orchestrators; they need no token',
 };
 

@@ -87,11 +87,19 @@ export const SERVER_EVENT_DOCS: Record<
       "named in DELETE's X-Socket-Id header is skipped. Show the tombstone: the text is gone.",
     payload: 'MessageDeletedEventDto',
   },
-  'broadcast.new': { to: 'Every connected user but the sender, as one emit.', payload: 'BroadcastEventDto' },
-  typing: { to: "The peer's sockets.", payload: 'TypingEventDto' },
-  presence: { to: 'Sockets that watch that user (presence.watch).', payload: 'PresenceEventDto' },
+  'broadcast.new': {
+    to: 'Every connected user but the sender and the users a block separates from the sender, as one emit.',
+    payload: 'BroadcastEventDto',
+  },
+  typing: { to: "The peer's sockets; never across a block.", payload: 'TypingEventDto' },
+  presence: {
+    to: 'Sockets that watch that user (presence.watch); never the sockets of a user that user blocked.',
+    payload: 'PresenceEventDto',
+  },
   'session.revoked': {
-    to: "The ended session's sockets; the server then disconnects them.",
+    to:
+      "The ended session's sockets; the server then disconnects them. Every session ends, on every instance, when a " +
+      'moderator suspends the account (`suspended`) or its owner deletes it (`account_deleted`).',
     payload: 'SessionRevokedEventDto',
   },
   'session.expired': {
@@ -104,9 +112,16 @@ export const CLIENT_EVENT_DOCS: Record<
   (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS],
   { about: string; payload: string }
 > = {
-  typing: { about: 'Tell a peer you are (or stopped) typing; rate-limited per user.', payload: 'TypingDto' },
+  typing: {
+    about:
+      'Tell a peer you are (or stopped) typing; rate-limited per user. Acknowledged but dropped when a block stands ' +
+      'between you.',
+    payload: 'TypingDto',
+  },
   'presence.watch': {
-    about: `Follow the presence of up to ${MAX_WATCHED_USERS} users (replaces the previous list); rate-limited per user.`,
+    about:
+      `Follow the presence of up to ${MAX_WATCHED_USERS} users (replaces the previous list); rate-limited per user. ` +
+      'A user who blocked you is reported offline with no last-seen time.',
     payload: 'PresenceWatchDto',
   },
 };

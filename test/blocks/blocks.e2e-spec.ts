@@ -121,6 +121,24 @@ describe('blocking', () => {
       expect((await send(asBob, alice, 'after the unblock')).response.status).toBe(201);
     });
 
+    it('still answers a retry of a send stored before the block with that message, not a refusal', async () => {
+      const [alice, bob, asAlice, asBob] = await pair();
+      const retry = () =>
+        sendMessage({
+          client: asBob,
+          body: { user_id: alice.id, message: 'sent once' },
+          headers: { 'Idempotency-Key': 'before-the-block-1' },
+        });
+      const first = await retry();
+      expect(first.response.status).toBe(201);
+      await block(asAlice, bob);
+      const again = await retry();
+      expect(again.response.status).toBe(201);
+      expect(again.response.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(again.data?.id).toBe(first.data?.id);
+      expect((await history(asAlice, bob)).map((message) => message.message)).toEqual(['sent once']);
+    });
+
     it("skips Alice in Bob's send_to_all (and counts only real recipients), live too", async () => {
       const [alice, bob, asAlice, asBob] = await pair();
       await block(asAlice, bob);

@@ -14,7 +14,7 @@ import { bearer, signupUser, type TestUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const POST_ROUTES = ['/signup', '/login', '/logout', '/password', '/send', '/send_to_all', '/read/2'];
-const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/sync', '/health'];
+const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/sync', '/health', '/blocks'];
 
 const MALFORMED_BODIES: [string, string | Buffer][] = [
   ['truncated JSON', '{"user_id": 2, "message": "hel'],
@@ -148,6 +148,9 @@ describe('hostile input', () => {
       cases += 2;
       expectHandled(await testApp.api().get(`/chat/${id}`).set(bearer(user)), `GET /chat/${id}`);
       expectHandled(await testApp.api().post(`/read/${id}`).set(bearer(user)).send({}), `POST /read/${id}`);
+      cases += 2;
+      expectHandled(await testApp.api().put(`/blocks/${id}`).set(bearer(user)), `PUT /blocks/${id}`);
+      expectHandled(await testApp.api().delete(`/blocks/${id}`).set(bearer(user)), `DELETE /blocks/${id}`);
     }
   });
 

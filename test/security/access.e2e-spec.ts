@@ -16,7 +16,7 @@ import {
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: (peer: TestUser) => string;
   body?: (peer: TestUser) => object;
   ok: number;
@@ -30,6 +30,9 @@ const ROUTES: Route[] = [
   { method: 'post', path: (peer) => `/read/${peer.id}`, body: () => ({}), ok: 200 },
   { method: 'post', path: () => '/send', body: (peer) => ({ user_id: peer.id, message: 'hi' }), ok: 201 },
   { method: 'post', path: () => '/send_to_all', body: () => ({ message: 'hi all' }), ok: 201 },
+  { method: 'get', path: () => '/blocks', ok: 200 },
+  { method: 'put', path: (peer) => `/blocks/${peer.id}`, ok: 204 },
+  { method: 'delete', path: (peer) => `/blocks/${peer.id}`, ok: 204 },
   { method: 'post', path: () => '/logout', ok: 204 },
 ];
 const name = (route: Route) => `${route.method.toUpperCase()} ${route.path({ id: 0 } as TestUser)}`;
@@ -94,6 +97,21 @@ describe('access control', () => {
     expect(chats.body.chats.map((c: { user_id: number }) => c.user_id)).not.toContain(bob.id);
     const users = await testApp.api().get('/users').set(bearer(eve)).expect(200);
     expect(JSON.stringify(users.body)).not.toMatch(/@example\.com/);
+  });
+
+  it("shows nobody else who a user blocked, and a third user's block changes nothing between two others", async () => {
+    await testApp.api().put(`/blocks/${eve.id}`).set(bearer(alice)).expect(204);
+    await testApp.api().put(`/blocks/${bob.id}`).set(bearer(eve)).expect(204);
+    for (const user of [bob, eve]) {
+      const blocked = await testApp.api().get('/blocks').set(bearer(user)).expect(200);
+      expect(blocked.body.users.map((u: { id: number }) => u.id)).not.toContain(alice.id);
+      expect(blocked.body.users.map((u: { id: number }) => u.id)).not.toContain(eve.id);
+    }
+    // Eve lifting Alice's block of her is a no-op: a block is only its blocker's to lift.
+    await testApp.api().delete(`/blocks/${alice.id}`).set(bearer(eve)).expect(204);
+    await testApp.api().post('/send').set(bearer(eve)).send({ user_id: alice.id, message: 'x' }).expect(403);
+    await testApp.api().delete(`/blocks/${eve.id}`).set(bearer(alice)).expect(204);
+    await testApp.api().delete(`/blocks/${bob.id}`).set(bearer(eve)).expect(204);
   });
 
   it('lets a third user mark nothing read in a conversation between two others', async () => {
