@@ -74,10 +74,33 @@ describe('OpenAPI document at /docs-json', () => {
         'GET /health': 'checkHealth',
         'GET /health/live': 'checkLiveness',
         'GET /health/ready': 'checkReadiness',
+        'POST /reports': 'createReport',
+        'GET /moderation/reports': 'listReports',
+        'POST /moderation/reports/{id}/resolve': 'resolveReport',
+        'POST /moderation/users/{id}/unsuspend': 'unsuspendUser',
       }),
     );
     const operationIds = operations.map(([, op]) => op.operationId);
     expect(new Set(operationIds).size).toBe(operationIds.length);
+  });
+
+  it('puts the moderator-only routes under their own tag, each with its 403; reporting is for everyone', () => {
+    const moderation = operations.filter(([route]) => route.includes(' /moderation/'));
+    expect(moderation.map(([route]) => route).sort()).toEqual([
+      'GET /moderation/reports',
+      'POST /moderation/reports/{id}/resolve',
+      'POST /moderation/users/{id}/unsuspend',
+    ]);
+    for (const [route, op] of moderation) {
+      expect([route, op.tags, op.responses['403']?.content?.['application/json']?.example]).toEqual([
+        route,
+        ['moderation'],
+        { statusCode: 403, error: 'Forbidden', message: 'Only moderators can do this' },
+      ]);
+    }
+    expect(operations.filter(([, op]) => op.tags?.includes('moderation'))).toHaveLength(3);
+    expect(operation('POST /reports').tags).toEqual(['reports']);
+    expect(operation('POST /reports').responses['403']).toBeUndefined();
   });
 
   it('marks every route but signup, login and health as needing the bearer token', () => {

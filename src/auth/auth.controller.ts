@@ -39,7 +39,15 @@ export class AuthController {
   @RateLimited('auth')
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiErrors(HttpStatus.BAD_REQUEST, { status: HttpStatus.UNAUTHORIZED, description: 'Wrong username or password' })
+  @ApiErrors(
+    HttpStatus.BAD_REQUEST,
+    { status: HttpStatus.UNAUTHORIZED, description: 'Wrong username or password' },
+    {
+      status: HttpStatus.FORBIDDEN,
+      description: 'The password is right, but a moderator suspended the account',
+      example: { statusCode: 403, error: 'Forbidden', message: 'This account is suspended' },
+    },
+  )
   login(@Body() dto: LoginDto): Promise<SessionDto> {
     return this.authService.login(dto);
   }

@@ -83,6 +83,10 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_REACT_PER_USER = 300;
 
+  /** POST /reports per user per window: a report costs a moderator's time, a flood of them a queue. */
+  @IntSetting(1)
+  RATE_LIMIT_REPORT_PER_USER = 10;
+
   /** Client `typing` events per user per window. */
   @IntSetting(1)
   RATE_LIMIT_TYPING_PER_USER = 120;

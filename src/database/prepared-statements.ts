@@ -31,9 +31,9 @@ export function prepared<Row, Params extends readonly unknown[]>(
   return { name, text };
 }
 
-/** Runs a statement on a pg pool under its name: the one way the service, and the benchmark's baseline, run them. */
+/** Runs a statement on a pg pool (or one client of it) under its name: the one way the service, and the benchmark's baseline, run them. */
 export async function runPrepared<Row, Params extends readonly unknown[]>(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.PoolClient,
   statement: PreparedStatement<Row, Params>,
   values: Params,
 ): Promise<Row[]> {
@@ -57,8 +57,16 @@ export function poolOf(dataSource: DataSource): pg.Pool {
   return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }
 
+/** What runs statements: the pool, or the one connection of a transaction. */
+export interface StatementRunner {
+  rows<Row, Params extends readonly unknown[]>(
+    statement: PreparedStatement<Row, Params>,
+    values: Params,
+  ): Promise<Row[]>;
+}
+
 @Injectable()
-export class PreparedStatements {
+export class PreparedStatements implements StatementRunner {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   rows<Row, Params extends readonly unknown[]>(
@@ -74,6 +82,29 @@ export class PreparedStatements {
     values: Params,
   ): Promise<Row | undefined> {
     return (await this.rows(statement, values))[0];
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection of the pool: committed if it resolves, rolled back if it
+   * throws. For the few writes that are two statements (a statement each feature owns) and must commit together.
+   */
+  async transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T> {
+    const client = await this.pool().connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work({ rows: (statement, values) => runPrepared(client, statement, values) });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** The pool, once connected: for the pool gauges of the metrics. */

@@ -193,18 +193,33 @@ export interface DeletedRow {
   deleted_at: string;
 }
 
-// Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself. An
-// unread message stops counting as unread (and MARK_READ never marks it).
-export const DELETE = prepared<DeletedRow, [messageId: number, senderId: number, windowSeconds: number]>(
-  'delete_message',
-  `WITH ${LOCK_TARGET}, deleted AS (
+/**
+ * Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself. An
+ * unread message stops counting as unread (and MARK_READ never marks it). `target` is the CTE that locks the
+ * message's conversation; `condition` says whose and when.
+ */
+const deleteForEveryone = (target: string, condition: string) => `WITH ${target}, deleted AS (
     UPDATE messages SET body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now(),
            changed_xid = ${CURRENT_XID}
-     WHERE id = $1::bigint AND sender_id = $2 AND deleted_at IS NULL AND ${withinWindow('$3')}
+     WHERE id = $1::bigint AND deleted_at IS NULL AND ${condition}
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING id, sender_id, recipient_id, read_at, deleted_at
   ), ${touchChats('deleted', 'x.read_at IS NULL')}
-  SELECT id, sender_id, recipient_id, ${isoTimestamp('deleted_at')} AS deleted_at FROM deleted`,
+  SELECT id, sender_id, recipient_id, ${isoTimestamp('deleted_at')} AS deleted_at FROM deleted`;
+
+export const DELETE = prepared<DeletedRow, [messageId: number, senderId: number, windowSeconds: number]>(
+  'delete_message',
+  deleteForEveryone(LOCK_TARGET, `sender_id = $2 AND ${withinWindow('$3')}`),
+);
+
+// A moderator's delete (a report resolved with delete_message): whoever sent the message, whenever.
+export const DELETE_AS_MODERATOR = prepared<DeletedRow, [messageId: number]>(
+  'delete_message_as_moderator',
+  deleteForEveryone(
+    `target AS (SELECT sender_id, recipient_id FROM messages WHERE id = $1::bigint),
+    ${lockConversation('target.sender_id', 'target.recipient_id', 'target')}`,
+    'TRUE',
+  ),
 );
 
 /*

@@ -5,5 +5,7 @@ import { MessagesService } from './messages.service.js';
 @Module({
   controllers: [MessagesController],
   providers: [MessagesService],
+  // Moderation deletes a reported message through it.
+  exports: [MessagesService],
 })
 export class MessagesModule {}

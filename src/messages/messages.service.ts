@@ -16,7 +16,7 @@ import {
   pgErrorCode,
 } from '../common/postgres-errors.js';
 import type { Environment } from '../config/environment.js';
-import { PreparedStatements } from '../database/prepared-statements.js';
+import { PreparedStatements, type StatementRunner } from '../database/prepared-statements.js';
 import { EventBus } from '../events/event-bus.js';
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/broadcast-result.dto.js';
@@ -25,6 +25,8 @@ import {
   ADD_REACTION,
   BROADCAST,
   DELETE,
+  DELETE_AS_MODERATOR,
+  type DeletedRow,
   EDIT,
   FIND_BY_CLIENT_KEY,
   FIND_VISIBLE,
@@ -153,17 +155,25 @@ export class MessagesService {
   async deleteMessage(callerId: number, messageId: number, originSocketId?: string): Promise<void> {
     const [row] = await this.statements.rows(DELETE, [messageId, callerId, this.deleteWindowSeconds]);
     if (row) {
-      this.events.publish('message.deleted', {
-        id: Number(row.id),
-        senderId: row.sender_id,
-        recipientId: row.recipient_id,
-        deletedAt: row.deleted_at,
-        originSocketId,
-      });
+      this.announceDelete(row, originSocketId);
       return;
     }
     // Nothing deleted: already a tombstone (fine), or not the caller's to delete.
     await this.findForSender(callerId, messageId, { action: 'delete', windowSeconds: this.deleteWindowSeconds });
+  }
+
+  /**
+   * A moderator's delete for everyone: the message, whoever sent it and whenever, in one transaction with
+   * `alongside` (the report's resolution and its audit row), so both commit or neither does. Announced after the
+   * commit as its sender's delete is; a message already deleted, or gone, changes nothing.
+   */
+  async deleteAsModerator<T>(messageId: number, alongside: (tx: StatementRunner) => Promise<T>): Promise<T> {
+    const { deleted, result } = await this.statements.transaction(async (tx) => {
+      const [row] = await tx.rows(DELETE_AS_MODERATOR, [messageId]);
+      return { deleted: row, result: await alongside(tx) };
+    });
+    if (deleted) this.announceDelete(deleted, undefined);
+    return result;
   }
 
   /** Adds the caller's reaction (either user of the conversation may react); adding it again changes nothing. */
@@ -194,6 +204,16 @@ export class MessagesService {
     const [row] = await this.statements.rows(REMOVE_REACTION, [messageId, callerId, emoji]);
     if (row) this.announceUpdate(toMessageDto(row), originSocketId);
     else await this.findVisible(callerId, messageId);
+  }
+
+  private announceDelete(row: DeletedRow, originSocketId: string | undefined): void {
+    this.events.publish('message.deleted', {
+      id: Number(row.id),
+      senderId: row.sender_id,
+      recipientId: row.recipient_id,
+      deletedAt: row.deleted_at,
+      originSocketId,
+    });
   }
 
   private announceUpdate(message: MessageDto, originSocketId: string | undefined): MessageDto {

@@ -62,6 +62,7 @@ export class RateLimitGuard implements CanActivate {
       ],
       edit: [{ limiter: limiter('edit', config.get('RATE_LIMIT_EDIT_PER_USER', { infer: true })), key: byUser }],
       react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
+      report: [{ limiter: limiter('report', config.get('RATE_LIMIT_REPORT_PER_USER', { infer: true })), key: byUser }],
     };
   }
 

@@ -13,8 +13,28 @@ import type { Response } from 'supertest';
 import { bearer, signupUser, type TestUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-const POST_ROUTES = ['/signup', '/login', '/logout', '/password', '/send', '/send_to_all', '/read/2'];
-const GET_ROUTES = ['/users', '/current_user', '/chat', '/chat/2', '/sync', '/health', '/blocks'];
+const POST_ROUTES = [
+  '/signup',
+  '/login',
+  '/logout',
+  '/password',
+  '/send',
+  '/send_to_all',
+  '/read/2',
+  '/reports',
+  '/moderation/reports/1/resolve',
+  '/moderation/users/2/unsuspend',
+];
+const GET_ROUTES = [
+  '/users',
+  '/current_user',
+  '/chat',
+  '/chat/2',
+  '/sync',
+  '/health',
+  '/moderation/reports',
+  '/blocks',
+];
 
 const MALFORMED_BODIES: [string, string | Buffer][] = [
   ['truncated JSON', '{"user_id": 2, "message": "hel'],
@@ -71,6 +91,10 @@ describe('hostile input', () => {
     testApp = await createTestApp();
     user = await signupUser(testApp);
     peer = await signupUser(testApp);
+    // A moderator, so hostile input to the moderation routes reaches their validation, not only their 403.
+    await testApp.query(`UPDATE users SET role = 'moderator' WHERE id = $1`, [user.id]);
+    // Report 1, for the resolve route's bodies to act on.
+    await testApp.api().post('/reports').set(bearer(peer)).send({ user_id: user.id, reason: 'spam' }).expect(201);
   });
 
   afterAll(async () => {
@@ -151,6 +175,34 @@ describe('hostile input', () => {
       cases += 2;
       expectHandled(await testApp.api().put(`/blocks/${id}`).set(bearer(user)), `PUT /blocks/${id}`);
       expectHandled(await testApp.api().delete(`/blocks/${id}`).set(bearer(user)), `DELETE /blocks/${id}`);
+      for (const path of [`/moderation/reports/${id}/resolve`, `/moderation/users/${id}/unsuspend`]) {
+        cases++;
+        const response = await testApp.api().post(path).set(bearer(user)).send({ action: 'dismiss' });
+        expectHandled(response, `POST ${path}`);
+      }
+      cases++;
+      const report = { user_id: peer.id, message_id: id, reason: 'spam' };
+      expectHandled(await testApp.api().post('/reports').set(bearer(user)).send(report), `POST /reports ${id}`);
+    }
+  });
+
+  it('reports: every reason outside the list, oversized or NUL details, and odd message ids get a 400', async () => {
+    for (const body of [
+      { reason: 'SPAM' },
+      { reason: 'spam ' },
+      { reason: ['spam'] },
+      { reason: { $ne: null } },
+      { reason: 'spam', details: 'x'.repeat(1001) },
+      { reason: 'spam', details: '\u0000' },
+      { reason: 'spam', details: '\ud800' },
+      { reason: 'spam', message_id: -1 },
+      { reason: 'spam', message_id: 2 ** 63 },
+      { reason: 'spam', user_id: 2 ** 31 },
+    ]) {
+      cases++;
+      const response = await post('/reports').send({ user_id: peer.id, ...body });
+      expect([body, response.status]).toEqual([body, 400]);
+      expectHandled(response, `POST /reports ${JSON.stringify(body).slice(0, 80)}`);
     }
   });
 

@@ -17,9 +17,12 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Route {
   method: 'get' | 'post' | 'put' | 'delete';
-  path: (peer: TestUser) => string;
+  /** `reportId`: a report still open, made afresh for each request. */
+  path: (peer: TestUser, reportId: number) => string;
   body?: (peer: TestUser) => object;
   ok: number;
+  /** Moderators only: `ok` for a moderator, 403 for anyone else. */
+  moderator?: true;
 }
 
 const ROUTES: Route[] = [
@@ -34,8 +37,18 @@ const ROUTES: Route[] = [
   { method: 'put', path: (peer) => `/blocks/${peer.id}`, ok: 204 },
   { method: 'delete', path: (peer) => `/blocks/${peer.id}`, ok: 204 },
   { method: 'post', path: () => '/logout', ok: 204 },
+  { method: 'post', path: () => '/reports', body: (peer) => ({ user_id: peer.id, reason: 'spam' }), ok: 201 },
+  { method: 'get', path: () => '/moderation/reports', ok: 200, moderator: true },
+  {
+    method: 'post',
+    path: (_peer, reportId) => `/moderation/reports/${reportId}/resolve`,
+    body: () => ({ action: 'dismiss' }),
+    ok: 200,
+    moderator: true,
+  },
+  { method: 'post', path: (peer) => `/moderation/users/${peer.id}/unsuspend`, ok: 204, moderator: true },
 ];
-const name = (route: Route) => `${route.method.toUpperCase()} ${route.path({ id: 0 } as TestUser)}`;
+const name = (route: Route) => `${route.method.toUpperCase()} ${route.path({ id: 0 } as TestUser, 0)}`;
 
 describe('access control', () => {
   let testApp: TestApp;
@@ -55,39 +68,59 @@ describe('access control', () => {
     await testApp.close();
   });
 
-  const call = (route: Route, peer: TestUser) => {
-    const request = testApp.api()[route.method](route.path(peer));
+  const openReport = async () =>
+    (await testApp.api().post('/reports').set(bearer(alice)).send({ user_id: bob.id, reason: 'spam' }).expect(201)).body
+      .id as number;
+
+  // Not async: a supertest request is a thenable, which an async function would run and unwrap.
+  const call = (route: Route, peer: TestUser, reportId: number) => {
+    const request = testApp.api()[route.method](route.path(peer, reportId));
     return route.body ? request.send(route.body(peer)) : request;
   };
 
   describe.each(ROUTES.map((route) => [name(route), route] as const))('%s', (_name, route) => {
     it('answers 401 without a token, with a revoked token and with an expired one', async () => {
       // RFC 6750 §3: the challenge names the scheme, and an error only when a token was sent and failed.
-      const missing = await call(route, bob).expect(401);
+      const missing = await call(route, bob, await openReport()).expect(401);
       expect(missing.headers['www-authenticate']).toBe('Bearer realm="parley"');
 
       const revoked = await signupUser(testApp);
       await testApp.api().post('/logout').set(bearer(revoked)).expect(204);
-      const refused = await call(route, bob).set(bearer(revoked)).expect(401);
+      const refused = await call(route, bob, await openReport())
+        .set(bearer(revoked))
+        .expect(401);
       expect(refused.headers['www-authenticate']).toBe('Bearer realm="parley", error="invalid_token"');
 
       const expired = await signupUser(testApp);
       await testApp.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
         expired.id,
       ]);
-      await call(route, bob).set(bearer(expired)).expect(401);
+      await call(route, bob, await openReport())
+        .set(bearer(expired))
+        .expect(401);
     });
 
     it('accepts the token as a Bearer header, a token query parameter and a token body field', async () => {
       for (const place of ['header', 'query', 'body'] as const) {
         const user = await signupUser(testApp);
-        const request = testApp.api()[route.method](route.path(bob));
+        if (route.moderator) await testApp.query(`UPDATE users SET role = 'moderator' WHERE id = $1`, [user.id]);
+        const request = testApp.api()[route.method](route.path(bob, await openReport()));
         if (place === 'header') request.set(bearer(user));
         if (place === 'query') request.query({ token: user.token });
         const body = route.body?.(bob);
         await request.send(place === 'body' ? { ...body, token: user.token } : body).expect(route.ok);
       }
     });
+
+    if (route.moderator) {
+      it('answers 403 to a live token of anyone but a moderator', async () => {
+        const user = await signupUser(testApp);
+        const refused = await call(route, bob, await openReport())
+          .set(bearer(user))
+          .expect(403);
+        expect(refused.body).toMatchObject({ statusCode: 403, message: 'Only moderators can do this' });
+      });
+    }
   });
 
   it('shows a third user nothing of a conversation between two others', async () => {

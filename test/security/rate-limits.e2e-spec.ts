@@ -117,6 +117,22 @@ describe('rate limits', () => {
     await testApp.api().patch(messagePath(message.id)).set(bearer(alice)).send({ message: 'edited' }).expect(200);
   });
 
+  it('limits reports per user; the reported user is not limited, nor are the sends of either', async () => {
+    const testApp = await start({ RATE_LIMIT_REPORT_PER_USER: '2', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+    const report = (from: TestUser, about: TestUser) =>
+      testApp.api().post('/reports').set(bearer(from)).send({ user_id: about.id, reason: 'spam' });
+
+    await report(alice, bob).expect(201);
+    await report(alice, bob).expect(201);
+    expectLimited(await report(alice, bob));
+    const [{ n }] = await testApp.query('SELECT count(*)::int AS n FROM reports WHERE reporter_id = $1', [alice.id]);
+    expect(n).toBe(2);
+
+    await report(bob, alice).expect(201);
+    await sendAs(testApp, alice, bob, 'sends count apart');
+  });
+
   it('shares the counters of several instances through Redis', async () => {
     const env = { REDIS_URL, RATE_LIMIT_AUTH_PER_USERNAME: '2', RATE_LIMIT_WINDOW_SECONDS: '60' };
     const first = await start(env);

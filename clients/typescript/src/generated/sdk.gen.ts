@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -195,6 +195,49 @@ export const addReaction = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
+ * The moderation queue: reports of one status, oldest first.
+ *
+ * Each report shows the reported account as it is now beside the username and message text as they were
+ * when it was reported. Keyset-paginated like GET /users. Moderators only.
+ */
+export const listReports = <ThrowOnError extends boolean = false>(options?: Options<ListReportsData, ThrowOnError>) => (options?.client ?? client).get<ListReportsResponses, ListReportsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/moderation/reports',
+    ...options
+});
+
+/**
+ * Decide an open report: dismiss it, delete the reported message, or suspend the reported account.
+ *
+ * `delete_message` deletes the message for everyone exactly as its sender could (a tombstone; both users'
+ * live sockets receive `message.deleted`), whoever sent it and however long ago. `suspend_user` refuses the
+ * account's logins (403) and ends every session of it at once: its live sockets receive `session.revoked` with
+ * reason `suspended` and are disconnected. Its messages stay. The action, the resolution and the audit row commit
+ * together. Moderators only.
+ */
+export const resolveReport = <ThrowOnError extends boolean = false>(options: Options<ResolveReportData, ThrowOnError>) => (options.client ?? client).post<ResolveReportResponses, ResolveReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/moderation/reports/{id}/resolve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Lift a user's suspension: they can log in again.
+ *
+ * The sessions the suspension ended stay ended. A 204 also for an account that was not suspended; either
+ * way the action is audited. Moderators only.
+ */
+export const unsuspendUser = <ThrowOnError extends boolean = false>(options: Options<UnsuspendUserData, ThrowOnError>) => (options.client ?? client).post<UnsuspendUserResponses, UnsuspendUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/moderation/users/{id}/unsuspend',
+    ...options
+});
+
+/**
  * Change your password; every other session of yours ends, this one stays open.
  *
  * A wrong current password is a 403, not a 401: the token is fine. Rate-limited like login.
@@ -218,6 +261,23 @@ export const changePassword = <ThrowOnError extends boolean = false>(options: Op
 export const markChatRead = <ThrowOnError extends boolean = false>(options: Options<MarkChatReadData, ThrowOnError>) => (options.client ?? client).post<MarkChatReadResponses, MarkChatReadErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/read/{user_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Report a user to the moderators, optionally with one message of your conversation with them.
+ *
+ * The report keeps the user's username and the message's text as they are now, so an edit or a delete
+ * afterwards hides nothing from the moderators. The reported user is not told, and nothing is blocked: block them
+ * as well if you no longer want their messages. Rate-limited per user.
+ */
+export const createReport = <ThrowOnError extends boolean = false>(options: Options<CreateReportData, ThrowOnError>) => (options.client ?? client).post<CreateReportResponses, CreateReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/reports',
     ...options,
     headers: {
         'Content-Type': 'application/json',

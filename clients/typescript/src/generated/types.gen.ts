@@ -63,6 +63,26 @@ export type ChatPageDto = {
     next_cursor: string | null;
 };
 
+export type CreateReportDto = {
+    /**
+     * Anything the moderators should know, in your words: at most 1000 characters.
+     */
+    details?: string;
+    /**
+     * One message of your conversation with `user_id` that shows the problem (either of you may have sent it).
+     * Its text as it is now is kept with the report, whatever happens to the message later.
+     */
+    message_id?: number;
+    /**
+     * What is wrong.
+     */
+    reason: 'spam' | 'harassment' | 'hate' | 'sexual' | 'violence' | 'self_harm' | 'other';
+    /**
+     * The user you report.
+     */
+    user_id: number;
+};
+
 export type CurrentUserDto = {
     /**
      * When the account was created.
@@ -260,6 +280,105 @@ export type ReplyToDto = {
      */
     preview: string;
     sender_id: number;
+};
+
+export type ReportDto = {
+    /**
+     * When the report was made.
+     */
+    created: string;
+    /**
+     * The reporter's words; null without any.
+     */
+    details: string | null;
+    id: number;
+    /**
+     * The reported message; null when the report names none.
+     */
+    message_id: number | null;
+    /**
+     * The message's text when the report was made (a snapshot: it survives an edit or a delete); null without a message.
+     */
+    message_text: string | null;
+    reason: 'spam' | 'harassment' | 'hate' | 'sexual' | 'violence' | 'self_harm' | 'other';
+    reported_user: ReportedUserDto;
+    /**
+     * The reported account's username when the report was made (a snapshot).
+     */
+    reported_username: string | null;
+    /**
+     * Who reported.
+     */
+    reporter_id: number;
+    /**
+     * The decision; null while the report is open.
+     */
+    resolution: ResolutionDto | null;
+    status: 'open' | 'resolved';
+};
+
+export type ReportPageDto = {
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Oldest first (in id order).
+     */
+    reports: Array<ReportDto>;
+};
+
+export type ReportReceiptDto = {
+    /**
+     * When the report was stored.
+     */
+    created: string;
+    id: number;
+    /**
+     * Always `open` for a new report.
+     */
+    status: 'open' | 'resolved';
+};
+
+export type ReportedUserDto = {
+    /**
+     * The account was deleted (its username and email are gone).
+     */
+    deleted: boolean;
+    id: number;
+    /**
+     * The account is suspended: it cannot log in.
+     */
+    suspended: boolean;
+    /**
+     * The current username; empty once the account was deleted.
+     */
+    username: string;
+};
+
+export type ResolutionDto = {
+    action: 'dismiss' | 'delete_message' | 'suspend_user';
+    /**
+     * The moderator who decided; null if their account row is gone.
+     */
+    moderator_id: number | null;
+    /**
+     * The moderator's note; null without one.
+     */
+    note: string | null;
+    resolved_at: string;
+};
+
+export type ResolveReportDto = {
+    /**
+     * `dismiss`: nothing to do. `delete_message`: the reported message is deleted for everyone, as its sender could,
+     * whenever it was sent. `suspend_user`: the reported account can no longer log in, and its sessions end now.
+     */
+    action: 'dismiss' | 'delete_message' | 'suspend_user';
+    /**
+     * Why, for the other moderators and the audit trail: at most 1000 characters.
+     */
+    note?: string;
 };
 
 export type SendMessageDto = {
@@ -708,6 +827,10 @@ export type LoginErrors = {
      */
     401: ErrorResponseDto;
     /**
+     * The password is right, but a moderator suspended the account
+     */
+    403: ErrorResponseDto;
+    /**
      * The request body is larger than 64 KiB
      */
     413: ErrorResponseDto;
@@ -1019,6 +1142,157 @@ export type AddReactionResponses = {
 
 export type AddReactionResponse = AddReactionResponses[keyof AddReactionResponses];
 
+export type ListReportsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many items to return (1–200).
+         */
+        limit?: number;
+        /**
+         * `open`: the queue still to handle; `resolved`: the ones decided.
+         */
+        status?: 'open' | 'resolved';
+        /**
+         * The `next_cursor` of the previous page; omit for the first page.
+         */
+        cursor?: string;
+    };
+    url: '/moderation/reports';
+};
+
+export type ListReportsErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You are not a moderator
+     */
+    403: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type ListReportsError = ListReportsErrors[keyof ListReportsErrors];
+
+export type ListReportsResponses = {
+    200: ReportPageDto;
+};
+
+export type ListReportsResponse = ListReportsResponses[keyof ListReportsResponses];
+
+export type ResolveReportData = {
+    body: ResolveReportDto;
+    path: {
+        /**
+         * The report's id.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/moderation/reports/{id}/resolve';
+};
+
+export type ResolveReportErrors = {
+    /**
+     * A field is invalid, `delete_message` on a report that names no message, or your own suspension
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You are not a moderator
+     */
+    403: ErrorResponseDto;
+    /**
+     * No report has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The report is already resolved
+     */
+    409: ErrorResponseDto;
+    /**
+     * The request body is larger than 64 KiB
+     */
+    413: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type ResolveReportError = ResolveReportErrors[keyof ResolveReportErrors];
+
+export type ResolveReportResponses = {
+    /**
+     * The report as resolved
+     */
+    200: ReportDto;
+};
+
+export type ResolveReportResponse = ResolveReportResponses[keyof ResolveReportResponses];
+
+export type UnsuspendUserData = {
+    body?: never;
+    path: {
+        /**
+         * The user's id.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/moderation/users/{id}/unsuspend';
+};
+
+export type UnsuspendUserErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You are not a moderator
+     */
+    403: ErrorResponseDto;
+    /**
+     * No user has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The request body is larger than 64 KiB
+     */
+    413: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type UnsuspendUserError = UnsuspendUserErrors[keyof UnsuspendUserErrors];
+
+export type UnsuspendUserResponses = {
+    /**
+     * The account is not suspended
+     */
+    204: void;
+};
+
+export type UnsuspendUserResponse = UnsuspendUserResponses[keyof UnsuspendUserResponses];
+
 export type ChangePasswordData = {
     body: ChangePasswordDto;
     path?: never;
@@ -1112,6 +1386,51 @@ export type MarkChatReadResponses = {
 };
 
 export type MarkChatReadResponse = MarkChatReadResponses[keyof MarkChatReadResponses];
+
+export type CreateReportData = {
+    body: CreateReportDto;
+    path?: never;
+    query?: never;
+    url: '/reports';
+};
+
+export type CreateReportErrors = {
+    /**
+     * A field is invalid, or you reported yourself
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No user has that id, or `message_id` is not a message of your conversation with them (the same answer whether or not it exists)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The request body is larger than 64 KiB
+     */
+    413: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type CreateReportError = CreateReportErrors[keyof CreateReportErrors];
+
+export type CreateReportResponses = {
+    /**
+     * The report is in the moderators’ queue
+     */
+    201: ReportReceiptDto;
+};
+
+export type CreateReportResponse = CreateReportResponses[keyof CreateReportResponses];
 
 export type SendMessageData = {
     body: SendMessageDto;
