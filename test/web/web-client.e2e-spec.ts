@@ -5,18 +5,22 @@
  * through /sync on reconnect. Each step's screenshot is kept in
  * test-output/web-client/.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
-import { sendMessage, signupUser } from '../support/factories.js';
+import { bearer, sendMessage, signupUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-client/', import.meta.url));
 const PASSWORD = 'correct horse battery';
 const UI_WAIT_MS = 15_000;
+/** The operator CLI as built with the app (`npm run cli`): the test makes its moderator with it. */
+const CLI = 'dist/src/cli.js';
 
 describe('reference web client (examples/web) in Chromium', () => {
   let testApp: TestApp;
@@ -331,7 +335,7 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(page, '08-history-paged-back');
   }, 90_000);
 
-  it("blocks and unblocks from the conversation header, and shows the blocked side's refused send without retrying it", async () => {
+  it("blocks and unblocks from the conversation header, shows the blocked side's refused send without retrying it, and files a report whose suspension signs the reported user out", async () => {
     const alice = await openPage();
     const bob = await openPage();
     await signUp(alice.page, 'alice_blocked');
@@ -376,5 +380,54 @@ describe('reference web client (examples/web) in Chromium', () => {
     expect(await bob.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(false);
     await send(alice.page, 'Thanks for unblocking');
     await shown(message(bob.page, 'Thanks for unblocking'));
+
+    // Bob reports her first message, with a reason and details; it shows "Reported" and is not offered again.
+    const reportedMessage = await messageNow(bob.page, 'You again');
+    await act(bob.page, reportedMessage, 'Report');
+    const form = reportedMessage.getByRole('form', { name: 'Report message' });
+    await form.getByLabel('What is wrong?').selectOption('harassment');
+    await form.getByLabel('Details for the moderators (optional)').fill('Keeps writing after I blocked them');
+    await screenshot(bob.page, '19-bob-reports-a-message');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    await shown(reportedMessage.getByText('Reported', { exact: true }));
+    await gone(form);
+    await reportedMessage.hover();
+    expect(await reportedMessage.getByRole('button', { name: 'Report' }).count()).toBe(0);
+    await screenshot(bob.page, '20-bob-reported');
+
+    // A moderator, made one with the operator CLI, finds the report in the queue as Bob filed it.
+    const moderator = await signupUser(testApp);
+    await promisify(execFile)(process.execPath, [CLI, 'moderator', 'grant', moderator.username], {
+      env: { ...process.env, DATABASE_URL: testApp.database.url },
+    });
+    const [aliceRow, bobRow] = await testApp.query<{ id: number }>(
+      `SELECT id FROM users WHERE username = ANY($1) ORDER BY username`,
+      [['alice_blocked', 'bob_blocks']],
+    );
+    const queue = await testApp.api().get('/moderation/reports?status=open').set(bearer(moderator)).expect(200);
+    const reports = (queue.body as { reports: Record<string, unknown>[] }).reports.filter(
+      (report) => (report.reported_user as { id: number }).id === aliceRow.id,
+    );
+    const reportedId = Number((await reportedMessage.getAttribute('data-testid'))!.replace('message-', ''));
+    expect(reports).toEqual([
+      expect.objectContaining({
+        reporter_id: bobRow.id,
+        reason: 'harassment',
+        details: 'Keeps writing after I blocked them',
+        message_id: reportedId,
+        message_text: 'You again',
+      }),
+    ]);
+
+    // The moderator suspends Alice: her open window is signed out at once, and says why.
+    await testApp
+      .api()
+      .post(`/moderation/reports/${reports[0].id as number}/resolve`)
+      .set(bearer(moderator))
+      .send({ action: 'suspend_user', note: 'Harassment after a block' })
+      .expect(200);
+    await shown(alice.page.getByText('A moderator suspended your account.'));
+    await shown(alice.page.getByRole('button', { name: 'Log in', exact: true }));
+    await screenshot(alice.page, '21-alice-suspended');
   }, 120_000);
 });

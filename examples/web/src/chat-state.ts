@@ -7,6 +7,7 @@
  */
 import type {
   ChatDto,
+  CreateReportDto,
   MessageDeletedEventDto,
   MessageDto,
   MessageReadEventDto,
@@ -420,9 +421,9 @@ export const REPORT_REASONS = {
   violence: 'Violence or threats',
   self_harm: 'Self-harm',
   other: 'Something else',
-} as const;
+} as const satisfies Record<ReportReason, string>;
 
-export type ReportReason = keyof typeof REPORT_REASONS;
+export type ReportReason = CreateReportDto['reason'];
 
 /**
  * The name to save an export under: the server's `Content-Disposition` filename when it gives one (plain or

@@ -11,9 +11,11 @@ import {
   type Client,
   connectLive,
   createClient,
+  createReport,
   type CurrentUserDto,
   deleteMessage,
   editMessage,
+  type ErrorResponseDto,
   getChatHistory,
   listBlocked,
   listChats,
@@ -469,10 +471,8 @@ export class ParleySession {
 
   /** Reports a message of the peer's to the moderators (`POST /reports`); the message then shows "Reported". */
   async report(message: MessageDto, reason: ReportReason, details: string): Promise<void> {
-    await this.api.post({
-      url: '/reports',
-      security: [{ scheme: 'bearer', type: 'http' }],
-      headers: { 'Content-Type': 'application/json' },
+    await createReport({
+      client: this.api,
       body: { user_id: peerOf(message, this.me.id), message_id: message.id, reason, details: details || undefined },
       throwOnError: true,
     });
@@ -507,14 +507,18 @@ export class ParleySession {
    * reason. Answers 'wrong_password' on a 403; any other refusal is thrown as the API's error body.
    */
   async deleteAccount(password: string): Promise<'deleted' | 'wrong_password'> {
-    const { error, response } = await this.api.delete({
-      url: '/current_user',
-      security: [{ scheme: 'bearer', type: 'http' }],
-      headers: { 'Content-Type': 'application/json' },
-      body: { password },
-    });
-    if (response?.status === 403) return 'wrong_password';
-    if (!response?.ok) throw error;
+    try {
+      await this.api.delete({
+        url: '/current_user',
+        security: [{ scheme: 'bearer', type: 'http' }],
+        headers: { 'Content-Type': 'application/json' },
+        body: { password },
+        throwOnError: true,
+      });
+    } catch (error) {
+      if ((error as Partial<ErrorResponseDto> | undefined)?.statusCode === 403) return 'wrong_password';
+      throw error;
+    }
     this.onSignedOut('account_deleted');
     return 'deleted';
   }
