@@ -2,14 +2,14 @@
  * The layering of docs/architecture.md, checked in CI (npm run lint:deps).
  * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability.
  * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
- * Features: src/users, src/messages, src/chats, src/auth, src/health, src/moderation (the top one: it builds on
- * users and messages, and no feature builds on it).
+ * Features: src/users, src/messages, src/chats, src/auth, src/health, src/moderation (it builds on users and
+ * messages, and no feature builds on it), and src/accounts on top of them all.
  * Above them: src/realtime (listens to the features' events) and the composition
  * files at src/ (app.module, app.setup, main, server, workers, data-source-options, and the entry-point
  * scripts write-openapi and check-breaking), which build on src/docs (the documents createApp serves).
  */
 const GROUND = '^src/(common|config|database|events|redis|observability)/';
-const FEATURES = '^src/(users|messages|chats|auth|health|moderation)/';
+const FEATURES = '^src/(users|messages|chats|auth|health|moderation|accounts)/';
 const COMPOSITION = '^src/[^/]+\\.ts$';
 
 module.exports = {
@@ -79,6 +79,13 @@ module.exports = {
       to: { path: '^src/moderation/' },
     },
     {
+      name: 'accounts-is-the-top-feature',
+      severity: 'error',
+      comment: 'Deleting or exporting an account touches every feature\'s data, so accounts/ builds on them; none builds on it.',
+      from: { path: FEATURES, pathNot: '^src/accounts/' },
+      to: { path: '^src/accounts/' },
+    },
+    {
       name: 'guards-and-health-stand-alone',
       severity: 'error',
       comment: 'The rate-limit guard and the health checks know no feature.',
@@ -97,7 +104,7 @@ module.exports = {
       comment: 'A file nothing imports is dead (entry points, specs and configs aside).',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^src/cli\\.ts$', '^ormconfig\\.ts$', '^src/write-openapi\\.ts$', '^bench/(run|explain|http-floor)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
+        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^src/cli\\.ts$', '^ormconfig\\.ts$', '^src/write-openapi\\.ts$', '^bench/(run|explain|http-floor|export)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
       },
       to: {},
     },

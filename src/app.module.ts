@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BlocksModule } from './blocks/blocks.module.js';
 import { TokenGuard } from './auth/token.guard.js';
@@ -45,6 +46,7 @@ export class AppModule {
         BlocksModule,
         ChatsModule,
         ModerationModule,
+        AccountsModule,
         HealthModule,
         RealtimeModule,
       ],

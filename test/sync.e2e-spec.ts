@@ -103,6 +103,7 @@ describe('catching up', () => {
         {
           user_id: alice.id,
           username: alice.username,
+          deleted: false,
           unread_count: 1,
           peer_read_up_to: 0,
           last_message: message,

@@ -12,7 +12,9 @@ import { lockConversation } from '../messages/message.queries.js';
 /** A chat with its peer's name, and its last message's columns. */
 export interface ChatRow extends MessageRow {
   peer_id: number;
-  username: string;
+  /** Null once the peer deleted their account. */
+  username: string | null;
+  peer_deleted: boolean;
   unread_count: number;
   last_message_id: string;
 }
@@ -24,7 +26,7 @@ type Conversation = [lowerUserId: number, higherUserId: number];
 // its rows are joined to their peer and last message.
 export const LIST_CHATS = prepared<ChatRow, [ownerId: number, beforeMessageId: string, limit: number]>(
   'list_chats',
-  `SELECT c.peer_id, u.username, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
+  `SELECT c.peer_id, u.username, u.deleted_at IS NOT NULL AS peer_deleted, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
      FROM (SELECT peer_id, unread_count, last_message_id FROM chats
             WHERE owner_id = $1 AND last_message_id < $2::bigint
             ORDER BY last_message_id DESC
@@ -90,7 +92,8 @@ export type SyncRow = { horizon: string } & (
 // horizon comes from the same statement's snapshot, so whatever it cannot see yet is stamped at or above it.
 export const SYNC_CHATS = prepared<SyncRow, [ownerId: number, sinceXid: string, limit: number]>(
   'sync_chats',
-  `SELECT h.horizon, c.peer_id, u.username, c.unread_count, c.last_message_id, c.peer_read_up_to, ${MESSAGE_COLUMNS}
+  `SELECT h.horizon, c.peer_id, u.username, CASE WHEN u.id IS NOT NULL THEN u.deleted_at IS NOT NULL END AS peer_deleted,
+          c.unread_count, c.last_message_id, c.peer_read_up_to, ${MESSAGE_COLUMNS}
      FROM (SELECT ${SETTLED_HORIZON} AS horizon) h
      LEFT JOIN (SELECT peer_id, unread_count, last_message_id, peer_read_up_to FROM chats
                  WHERE owner_id = $1 AND changed_xid >= $2::bigint

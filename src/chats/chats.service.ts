@@ -28,7 +28,9 @@ export const SYNC_LIMIT = 200;
 function toChatDto(row: ChatRow): ChatDto {
   return {
     user_id: row.peer_id,
-    username: row.username,
+    // A deleted account has no name left: the empty string keeps the field a string for existing clients.
+    username: row.username ?? '',
+    deleted: row.peer_deleted,
     unread_count: row.unread_count,
     last_message: toMessageDto(row),
   };

@@ -25,6 +25,10 @@ export const RESPONSE_HEADERS = {
       'a new UUID otherwise. Error bodies repeat it as `request_id`: quote it when reporting a problem.',
     schema: { type: 'string', maxLength: 128, example: '0b7e3c52-5a1d-4f7e-9c2a-1f0e6d8b4a39' },
   },
+  'Content-Disposition': {
+    description: 'Names the download: `attachment; filename="parley-export-<user id>.json"`',
+    schema: { type: 'string', example: 'attachment; filename="parley-export-1.json"' },
+  },
   'WWW-Authenticate': {
     description:
       'How to authenticate (RFC 6750): `Bearer realm="parley"`, with `error="invalid_token"` when a token was sent ' +

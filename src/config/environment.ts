@@ -87,6 +87,14 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_REPORT_PER_USER = 10;
 
+  /** GET /current_user/export per user per RATE_LIMIT_EXPORT_WINDOW_SECONDS: each streams the whole account. */
+  @IntSetting(1)
+  RATE_LIMIT_EXPORT_PER_USER = 2;
+
+  /** The export's own window, in seconds (default an hour): exports are rare and heavy, unlike the rest. */
+  @IntSetting(1)
+  RATE_LIMIT_EXPORT_WINDOW_SECONDS = 3600;
+
   /** Client `typing` events per user per window. */
   @IntSetting(1)
   RATE_LIMIT_TYPING_PER_USER = 120;

@@ -5,7 +5,7 @@
  * token lookup sustains (docs/performance.md). TypeORM keeps the schema, the
  * migrations and the pool; every query the service runs goes through here.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -67,6 +67,8 @@ export interface StatementRunner {
 
 @Injectable()
 export class PreparedStatements implements StatementRunner {
+  private readonly logger = new Logger(PreparedStatements.name);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   rows<Row, Params extends readonly unknown[]>(
@@ -85,11 +87,30 @@ export class PreparedStatements implements StatementRunner {
   }
 
   /**
+   * A connection of the pool's own, for what must run on one connection: a transaction of several statements, or
+   * a cursor read for as long as its client keeps reading (the data export). The caller must release it.
+   */
+  async connect(): Promise<pg.PoolClient> {
+    const client = await this.pool().connect();
+    // A checked-out client has lost the pool's 'error' listener: a connection lost now (the server restarting, the
+    // backend terminated) would be an unhandled 'error' event, which ends the process. Its query fails with the
+    // same error, and that is what the caller handles; here it is only logged.
+    const lost = (error: Error) => this.logger.warn(`PostgreSQL connection lost: ${error.message}`);
+    client.on('error', lost);
+    const release = client.release.bind(client);
+    client.release = (destroy?: Error | boolean) => {
+      client.off('error', lost);
+      release(destroy);
+    };
+    return client;
+  }
+
+  /**
    * Runs `work` in one transaction on one connection of the pool: committed if it resolves, rolled back if it
    * throws. For the few writes that are two statements (a statement each feature owns) and must commit together.
    */
   async transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T> {
-    const client = await this.pool().connect();
+    const client = await this.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');

@@ -21,8 +21,8 @@ import { CURRENT_XID } from '../database/transaction-stamp.js';
 import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow } from './message.mapper.js';
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
-const USER_LOCK = 1;
-const BROADCAST_LOCK = 2;
+export const USER_LOCK = 1;
+export const BROADCAST_LOCK = 2;
 
 /**
  * CTEs `users_locked`, then `conversation_locked`, for the conversation of the

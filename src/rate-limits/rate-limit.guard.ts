@@ -63,6 +63,18 @@ export class RateLimitGuard implements CanActivate {
       edit: [{ limiter: limiter('edit', config.get('RATE_LIMIT_EDIT_PER_USER', { infer: true })), key: byUser }],
       react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
       report: [{ limiter: limiter('report', config.get('RATE_LIMIT_REPORT_PER_USER', { infer: true })), key: byUser }],
+      // Counted over its own, longer window: a handful an hour is all a user needs, and each one is heavy.
+      export: [
+        {
+          limiter: createLimiter(
+            'export',
+            config.get('RATE_LIMIT_EXPORT_PER_USER', { infer: true }),
+            config.get('RATE_LIMIT_EXPORT_WINDOW_SECONDS', { infer: true }),
+            redis,
+          ),
+          key: byUser,
+        },
+      ],
     };
   }
 

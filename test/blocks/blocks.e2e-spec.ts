@@ -12,6 +12,7 @@ import {
   getChatHistory,
   listBlocked,
   listChats,
+  listUsers,
   type MessageDto,
   sendMessage,
   sendToAll,
@@ -185,6 +186,27 @@ describe('blocking', () => {
 
       const bobDeletes = await deleteMessage({ client: asBob, path: { id: fromBob.id } });
       expect(bobDeletes.response.status).toBe(204);
+    });
+
+    it('shows Alice to Bob in GET /users as never active and with no last-seen time, and lists her under inactive', async () => {
+      const [alice, bob, asAlice, asBob] = await pair();
+      const listed = async (type: 'all' | 'active' | 'inactive') =>
+        (await listUsers({ client: asBob, query: { type, limit: 200 }, throwOnError: true })).data.users.find(
+          (user) => user.id === alice.id,
+        );
+      expect(await listed('active')).toMatchObject({ active: true, last_seen_at: expect.any(String) });
+      await block(asAlice, bob);
+      expect(await listed('all')).toEqual({
+        id: alice.id,
+        username: alice.username,
+        active: false,
+        last_seen_at: null,
+      });
+      expect(await listed('active')).toBeUndefined();
+      expect(await listed('inactive')).toMatchObject({ id: alice.id, active: false });
+      // Alice still sees Bob as he is.
+      const bobForAlice = (await listUsers({ client: asAlice, query: { limit: 200 }, throwOnError: true })).data.users;
+      expect(bobForAlice.find((user) => user.id === bob.id)).toMatchObject({ active: true });
     });
 
     it("drops Bob's typing to Alice (acknowledged, never delivered)", async () => {

@@ -28,6 +28,7 @@ const POST_ROUTES = [
 const GET_ROUTES = [
   '/users',
   '/current_user',
+  '/current_user/export',
   '/chat',
   '/chat/2',
   '/sync',
@@ -237,6 +238,35 @@ describe('hostile input', () => {
         `${path}?${query}`,
       );
     }
+  });
+
+  it('DELETE /current_user: malformed bodies, password fields of every type and a 10 MB body never delete', async () => {
+    const owner = await signupUser(testApp);
+    const remove = () => {
+      cases++;
+      return testApp.api().delete('/current_user').set(bearer(owner)).set('Content-Type', 'application/json');
+    };
+    for (const [label, raw] of MALFORMED_BODIES) expectHandled(await remove().send(raw), `DELETE ${label}`);
+    const passwords: unknown[] = [
+      null,
+      42,
+      true,
+      [owner.password],
+      { $ne: '' },
+      '',
+      'x'.repeat(129),
+      `${owner.password}\u0000`,
+      owner.password.toUpperCase(),
+    ];
+    for (const password of passwords) {
+      const response = await remove().send(JSON.stringify({ password }));
+      expectHandled(response, `DELETE password ${JSON.stringify(password).slice(0, 40)}`);
+      expect([password, response.status === 400 || response.status === 403]).toEqual([password, true]);
+    }
+    const huge = await remove().send(`{"password": "${'x'.repeat(10 * 1024 * 1024)}"}`);
+    expect(huge.status).toBe(413);
+    expectHandled(huge, 'DELETE 10 MB');
+    await testApp.api().get('/current_user').set(bearer(owner)).expect(200);
   });
 
   it('usernames: emoji, RTL, zero-width and control characters are refused with 400', async () => {

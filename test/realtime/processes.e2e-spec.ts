@@ -3,6 +3,7 @@
  * Redis), 2 instances sharing Redis (streams adapter), Redis going down and
  * coming back, and an instance SIGKILLed while its clients are connected.
  */
+import pg from 'pg';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { type ServiceProcess, startServiceProcess, waitFor } from '../faults/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -72,6 +73,69 @@ describe('live updates across processes', () => {
     expect((await post(one.url, '/logout', {}, bob.token)).status).toBe(204);
     expect(await revoked).toEqual({ reason: 'logout' });
     expect(await closed).toBe('io server disconnect');
+  }, 90_000);
+
+  it('carry a block, a suspension and an account deletion made on one instance to the sockets on another', async () => {
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379/9', PRESENCE_GRACE_MS: '100' };
+    const [one, two] = [await start(env), await start(env)];
+    const [alice, bob, carol, moderator] = [
+      await signup(one.url),
+      await signup(one.url),
+      await signup(one.url),
+      await signup(one.url),
+    ];
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`UPDATE users SET role = 'moderator' WHERE id = $1`, [moderator.id]);
+    await admin.end();
+    const call = (url: string, method: string, path: string, token: string, body?: object) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
+
+    // Bob, on instance two, watches Alice and Carol; Alice blocks him through instance one.
+    const bobOnTwo = await open(two.url, bob);
+    const bobInbox = new Inbox(bobOnTwo);
+    expect(await bobOnTwo.emitWithAck('presence.watch', { user_ids: [alice.id, carol.id] })).toEqual({ ok: true });
+    expect((await call(one.url, 'PUT', `/blocks/${bob.id}`, alice.token)).status).toBe(204);
+    await waitFor(async () => {
+      bobInbox.events.length = 0;
+      // Alice coming online on two is announced there first: Bob, on the same instance, must not hear it.
+      const aliceOnTwo = await open(two.url, alice);
+      const carolOnline = nextEvent(bobOnTwo, 'presence');
+      const carolOnTwo = await open(two.url, carol);
+      await carolOnline;
+      aliceOnTwo.close();
+      carolOnTwo.close();
+      return bobInbox.named('presence').every((event) => (event as { user_id: number }).user_id !== alice.id);
+    }, 5_000);
+
+    // A moderator on one suspends Bob (through a report); his socket on two ends with the reason.
+    const reported = await post(one.url, '/reports', { user_id: bob.id, reason: 'spam' }, carol.token);
+    const { id: reportId } = (await reported.json()) as { id: number };
+    const revoked = nextEvent(bobOnTwo, 'session.revoked');
+    const closed = disconnection(bobOnTwo);
+    const resolved = await post(
+      one.url,
+      `/moderation/reports/${reportId}/resolve`,
+      { action: 'suspend_user' },
+      moderator.token,
+    );
+    expect(resolved.status).toBe(200);
+    expect(await revoked).toEqual({ reason: 'suspended' });
+    expect(await closed).toBe('io server disconnect');
+    expect((await call(two.url, 'GET', '/current_user', bob.token)).status).toBe(401);
+
+    // Carol deletes her account on one; her socket on two ends, and her token works on neither.
+    const carolOnTwo = await open(two.url, carol);
+    const gone = nextEvent(carolOnTwo, 'session.revoked');
+    const deleted = await call(one.url, 'DELETE', '/current_user', carol.token, { password: 'correct horse battery' });
+    expect(deleted.status).toBe(204);
+    expect(await gone).toEqual({ reason: 'account_deleted' });
+    for (const url of [one.url, two.url])
+      expect((await call(url, 'GET', '/current_user', carol.token)).status).toBe(401);
   }, 90_000);
 
   it("skip the socket a send names in X-Socket-Id on another instance, and reach the sender's other sockets", async () => {

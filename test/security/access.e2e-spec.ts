@@ -47,6 +47,9 @@ const ROUTES: Route[] = [
     moderator: true,
   },
   { method: 'post', path: (peer) => `/moderation/users/${peer.id}/unsuspend`, ok: 204, moderator: true },
+  { method: 'get', path: () => '/current_user/export', ok: 200 },
+  // Each success deletes the fresh user the test signed up for it (signupUser's default password).
+  { method: 'delete', path: () => '/current_user', body: () => ({ password: 'correct horse battery' }), ok: 204 },
 ];
 const name = (route: Route) => `${route.method.toUpperCase()} ${route.path({ id: 0 } as TestUser, 0)}`;
 

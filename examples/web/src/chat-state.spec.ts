@@ -47,7 +47,7 @@ const EDITED_AT = '2026-11-25T12:05:00.000Z';
 const DELETED_AT = '2026-11-25T12:06:00.000Z';
 
 function chat(lastMessage: MessageDto, unreadCount: number): ChatDto {
-  return { user_id: PEER, username: 'peer', last_message: lastMessage, unread_count: unreadCount };
+  return { user_id: PEER, username: 'peer', deleted: false, last_message: lastMessage, unread_count: unreadCount };
 }
 
 /** A state with the chat listed and its latest page (messages 1 to 3) loaded. */

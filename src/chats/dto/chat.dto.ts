@@ -6,8 +6,14 @@ export class ChatDto {
   @ApiInt32()
   user_id!: number;
 
-  /** The other user's username. */
+  /** The other user's username; the empty string once they deleted their account. */
   username!: string;
+
+  /**
+   * Whether the other user deleted their account. The conversation stays readable (their messages as tombstones);
+   * nothing can be sent to them any more.
+   */
+  deleted!: boolean;
 
   /** Messages from that user you have not marked read. */
   @ApiInt32()

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -79,6 +79,25 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * Delete your account for good, after confirming your password; every session ends.
+ *
+ * Erased: your username, email, password, sessions, blocks and chat list; every message you sent becomes
+ * a tombstone (as a delete for everyone) and your reactions go. Kept: the messages you received (they are also
+ * the sender's), and reports that name you or that you filed. Your username and email are free to sign up with
+ * again. Your live sockets receive `session.revoked` with reason `account_deleted`; peers see the chat as
+ * `deleted`. See docs/security.md.
+ */
+export const deleteAccount = <ThrowOnError extends boolean = false>(options: Options<DeleteAccountData, ThrowOnError>) => (options.client ?? client).delete<DeleteAccountResponses, DeleteAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/current_user',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * The logged-in user's own profile.
  *
  * The user the token belongs to: a cheap way to check that a stored token still works.
@@ -86,6 +105,20 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
 export const getCurrentUser = <ThrowOnError extends boolean = false>(options?: Options<GetCurrentUserData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentUserResponses, GetCurrentUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/current_user',
+    ...options
+});
+
+/**
+ * Download everything the service holds about you, as one JSON document.
+ *
+ * Your profile, sessions (never their tokens), blocks, the reports you filed, and every message you sent
+ * or received in id order, as of one moment. Streamed as it is read, so a large account starts at once and takes a
+ * while to finish. Rate-limited per user over its own window (RATE_LIMIT_EXPORT_PER_USER per
+ * RATE_LIMIT_EXPORT_WINDOW_SECONDS, default 2 an hour).
+ */
+export const exportAccount = <ThrowOnError extends boolean = false>(options?: Options<ExportAccountData, ThrowOnError>) => (options?.client ?? client).get<ExportAccountResponses, ExportAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/current_user/export',
     ...options
 });
 

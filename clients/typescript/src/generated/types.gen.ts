@@ -4,6 +4,27 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | (string & {});
 };
 
+export type AccountExportDto = {
+    /**
+     * The users you blocked, oldest block first.
+     */
+    blocks: Array<ExportBlockDto>;
+    exported_at: string;
+    /**
+     * Every message you sent or received, in id (sending) order.
+     */
+    messages: Array<ExportMessageDto>;
+    profile: ExportProfileDto;
+    /**
+     * The reports you filed, oldest first.
+     */
+    reports: Array<ExportReportDto>;
+    /**
+     * Your sessions, oldest first: when each began and when it expires.
+     */
+    sessions: Array<ExportSessionDto>;
+};
+
 export type BroadcastMessageDto = {
     /**
      * Sent to every other user.
@@ -35,6 +56,11 @@ export type ChangePasswordDto = {
 
 export type ChatDto = {
     /**
+     * Whether the other user deleted their account. The conversation stays readable (their messages as tombstones);
+     * nothing can be sent to them any more.
+     */
+    deleted: boolean;
+    /**
      * The newest message in either direction.
      */
     last_message: MessageDto;
@@ -47,7 +73,7 @@ export type ChatDto = {
      */
     user_id: number;
     /**
-     * The other user's username.
+     * The other user's username; the empty string once they deleted their account.
      */
     username: string;
 };
@@ -102,6 +128,13 @@ export type CurrentUserDto = {
     username: string;
 };
 
+export type DeleteAccountDto = {
+    /**
+     * Your current password: a token alone may be a stolen one.
+     */
+    password: string;
+};
+
 export type EditMessageDto = {
     /**
      * The new text, by the rules of POST /send: 1–4000 characters.
@@ -130,6 +163,67 @@ export type ErrorResponseDto = {
      * The HTTP status code, repeated for clients that only see the body.
      */
     statusCode: number;
+};
+
+export type ExportBlockDto = {
+    created_at: string;
+    user_id: number;
+    /**
+     * Null when that account was deleted since.
+     */
+    username: string | null;
+};
+
+export type ExportMessageDto = {
+    created: string;
+    deleted_at: string | null;
+    edited_at: string | null;
+    id: number;
+    /**
+     * The text; empty for a message deleted for everyone.
+     */
+    message: string;
+    reactions: Array<ReactionDto>;
+    read_at: string | null;
+    recipient_id: number;
+    /**
+     * The message this one replies to.
+     */
+    reply_to_id: number | null;
+    sender_id: number;
+};
+
+export type ExportProfileDto = {
+    created_at: string;
+    email: string;
+    id: number;
+    /**
+     * When the user last signed up, logged in or made a request (to the minute).
+     */
+    last_seen_at: string | null;
+    role: 'user' | 'moderator';
+    username: string;
+};
+
+export type ExportReportDto = {
+    created: string;
+    details: string | null;
+    id: number;
+    /**
+     * The reported message, if a message was reported.
+     */
+    message_id: number | null;
+    reason: string;
+    status: string;
+    /**
+     * The reported user.
+     */
+    user_id: number;
+};
+
+export type ExportSessionDto = {
+    created_at: string;
+    expires_at: string;
 };
 
 export type FieldErrorDto = {
@@ -431,6 +525,11 @@ export type SignupDto = {
 
 export type SyncChatDto = {
     /**
+     * Whether the other user deleted their account. The conversation stays readable (their messages as tombstones);
+     * nothing can be sent to them any more.
+     */
+    deleted: boolean;
+    /**
      * The newest message in either direction.
      */
     last_message: MessageDto;
@@ -447,7 +546,7 @@ export type SyncChatDto = {
      */
     user_id: number;
     /**
-     * The other user's username.
+     * The other user's username; the empty string once they deleted their account.
      */
     username: string;
 };
@@ -715,6 +814,47 @@ export type GetChatHistoryResponses = {
 
 export type GetChatHistoryResponse = GetChatHistoryResponses[keyof GetChatHistoryResponses];
 
+export type DeleteAccountData = {
+    body: DeleteAccountDto;
+    path?: never;
+    query?: never;
+    url: '/current_user';
+};
+
+export type DeleteAccountErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * The password is wrong
+     */
+    403: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type DeleteAccountError = DeleteAccountErrors[keyof DeleteAccountErrors];
+
+export type DeleteAccountResponses = {
+    /**
+     * The account is deleted
+     */
+    204: void;
+};
+
+export type DeleteAccountResponse = DeleteAccountResponses[keyof DeleteAccountResponses];
+
 export type GetCurrentUserData = {
     body?: never;
     path?: never;
@@ -740,6 +880,36 @@ export type GetCurrentUserResponses = {
 };
 
 export type GetCurrentUserResponse = GetCurrentUserResponses[keyof GetCurrentUserResponses];
+
+export type ExportAccountData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/current_user/export';
+};
+
+export type ExportAccountErrors = {
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type ExportAccountError = ExportAccountErrors[keyof ExportAccountErrors];
+
+export type ExportAccountResponses = {
+    200: AccountExportDto;
+};
+
+export type ExportAccountResponse = ExportAccountResponses[keyof ExportAccountResponses];
 
 export type CheckHealthData = {
     body?: never;
