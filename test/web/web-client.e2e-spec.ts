@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -429,5 +430,57 @@ describe('reference web client (examples/web) in Chromium', () => {
     await shown(alice.page.getByText('A moderator suspended your account.'));
     await shown(alice.page.getByRole('button', { name: 'Log in', exact: true }));
     await screenshot(alice.page, '21-alice-suspended');
+  }, 120_000);
+
+  it('downloads my data as a JSON file, and deletes my account once the password confirms it; my peer sees a deleted account', async () => {
+    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
+    await sendMessage(testApp, dave, carol, 'Hello carol');
+    await sendMessage(testApp, carol, dave, 'Hi dave');
+    const carolTab = await openPage();
+    await logIn(carolTab.page, carol);
+    const daveTab = await openPage();
+    await logIn(daveTab.page, dave);
+    await shown(chatWith(daveTab.page, carol.username));
+
+    // Download my data: the browser saves one file, and it is the account as JSON.
+    await carolTab.page.getByRole('button', { name: 'Settings' }).click();
+    const settings = carolTab.page.getByRole('region', { name: 'Settings' });
+    const [download] = await Promise.all([
+      carolTab.page.waitForEvent('download', { timeout: UI_WAIT_MS }),
+      settings.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`parley-export-${carol.id}.json`);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+      profile: Record<string, unknown>;
+      messages: { message: string }[];
+    };
+    expect(exported.profile).toMatchObject({ id: carol.id, username: carol.username, email: carol.email });
+    expect(exported.messages.map((entry) => entry.message)).toEqual(['Hello carol', 'Hi dave']);
+    await screenshot(carolTab.page, '22-settings-data-downloaded');
+
+    // A wrong password deletes nothing, and says so.
+    await settings.getByLabel('Your password').fill('not my password');
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
+    await shown(settings.getByRole('alert').getByText('Wrong password: your account was not deleted.'));
+    expect(await connection(carolTab.page).textContent()).toBe('Live');
+    await screenshot(carolTab.page, '23-delete-wrong-password');
+
+    // The right one: Carol is signed out, told why.
+    await settings.getByLabel('Your password').fill(carol.password);
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
+    await shown(carolTab.page.getByText('Your account was deleted.'));
+    await shown(carolTab.page.getByRole('button', { name: 'Log in', exact: true }));
+    await screenshot(carolTab.page, '24-account-deleted');
+
+    // Dave's list names the chat "Deleted account"; her message is a tombstone, and there is nobody to write to.
+    await daveTab.page.reload();
+    await chatWith(daveTab.page, 'Deleted account').click();
+    const view = conversation(daveTab.page, 'Deleted account');
+    await shown(view.getByText('This account was deleted.'));
+    await shown(message(daveTab.page, 'This message was deleted'));
+    await shown(message(daveTab.page, 'Hello carol'));
+    expect(await view.getByRole('button', { name: 'Block' }).count()).toBe(0);
+    expect(await daveTab.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    await screenshot(daveTab.page, '25-peer-sees-deleted-account');
   }, 120_000);
 });

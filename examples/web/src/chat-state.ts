@@ -408,7 +408,7 @@ export function messageReported(state: ChatState, messageId: number): ChatState 
 }
 
 /** How a chat's peer is named: a deleted account has an empty username, and is shown as such. */
-export function chatName(chat: Pick<ChatDto, 'username'> & { deleted?: boolean }): string {
+export function chatName(chat: Pick<ChatDto, 'username' | 'deleted'>): string {
   return chat.deleted ? 'Deleted account' : chat.username;
 }
 

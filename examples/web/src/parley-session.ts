@@ -13,6 +13,7 @@ import {
   createClient,
   createReport,
   type CurrentUserDto,
+  deleteAccount,
   deleteMessage,
   editMessage,
   type ErrorResponseDto,
@@ -494,7 +495,7 @@ export class ParleySession {
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');
     link.href = url;
-    link.download = downloadFileName(response.headers.get('Content-Disposition'), `parley-export-${this.me.id}.json`);
+    link.download = downloadFileName(response.headers.get('Content-Disposition'), 'parley-export.json');
     document.body.append(link);
     link.click();
     link.remove();
@@ -508,13 +509,7 @@ export class ParleySession {
    */
   async deleteAccount(password: string): Promise<'deleted' | 'wrong_password'> {
     try {
-      await this.api.delete({
-        url: '/current_user',
-        security: [{ scheme: 'bearer', type: 'http' }],
-        headers: { 'Content-Type': 'application/json' },
-        body: { password },
-        throwOnError: true,
-      });
+      await deleteAccount({ client: this.api, body: { password }, throwOnError: true });
     } catch (error) {
       if ((error as Partial<ErrorResponseDto> | undefined)?.statusCode === 403) return 'wrong_password';
       throw error;

@@ -14,7 +14,7 @@ export function ChatList(props: { state: ChatState; me: number; selected?: numbe
               aria-current={chat.user_id === selected}
               onClick={() => onSelect({ id: chat.user_id, username: chatName(chat) })}
             >
-              <span className="name">{chatName(chat)}</span>
+              <span className={chat.deleted ? 'name deleted' : 'name'}>{chatName(chat)}</span>
               <span className="preview">
                 {chat.user_id in state.typingUntil
                   ? 'typing…'

@@ -20,7 +20,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const unread = chat?.unread_count ?? 0;
   // The chat list names the peer as they are now (a deleted account has no name); a new chat is not listed yet.
   const name = chat ? chatName(chat) : peer.username;
-  const deleted = chat !== undefined && 'deleted' in chat && chat.deleted === true;
+  const deleted = chat?.deleted ?? false;
   const blocked = isBlocked(state, peer.id);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
