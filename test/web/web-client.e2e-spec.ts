@@ -462,7 +462,6 @@ describe('reference web client (examples/web) in Chromium', () => {
     await settings.getByLabel('Your password').fill('not my password');
     await settings.getByRole('button', { name: 'Delete my account' }).click();
     await shown(settings.getByRole('alert').getByText('Wrong password: your account was not deleted.'));
-    expect(await connection(carolTab.page).textContent()).toBe('Live');
     await screenshot(carolTab.page, '23-delete-wrong-password');
 
     // The right one: Carol is signed out, told why.
@@ -478,7 +477,6 @@ describe('reference web client (examples/web) in Chromium', () => {
     const view = conversation(daveTab.page, 'Deleted account');
     await shown(view.getByText('This account was deleted.'));
     await shown(message(daveTab.page, 'This message was deleted'));
-    await shown(message(daveTab.page, 'Hello carol'));
     expect(await view.getByRole('button', { name: 'Block' }).count()).toBe(0);
     expect(await daveTab.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
     await screenshot(daveTab.page, '25-peer-sees-deleted-account');
