@@ -19,6 +19,8 @@ const apiRoutes = [
   '/read',
   '/sync',
   '/messages',
+  '/blocks',
+  '/reports',
 ];
 
 export default defineConfig({

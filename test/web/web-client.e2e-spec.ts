@@ -5,18 +5,23 @@
  * through /sync on reconnect. Each step's screenshot is kept in
  * test-output/web-client/.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
-import { sendMessage, signupUser } from '../support/factories.js';
+import { bearer, sendMessage, signupUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-client/', import.meta.url));
 const PASSWORD = 'correct horse battery';
 const UI_WAIT_MS = 15_000;
+/** The operator CLI as built with the app (`npm run cli`): the test makes its moderator with it. */
+const CLI = 'dist/src/cli.js';
 
 describe('reference web client (examples/web) in Chromium', () => {
   let testApp: TestApp;
@@ -86,6 +91,24 @@ describe('reference web client (examples/web) in Chromium', () => {
     await page.getByLabel('Password again').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign up', exact: true }).click();
     await shown(connection(page).filter({ hasText: 'Live' }));
+  };
+
+  const logIn = async (page: Page, user: { username: string; password: string }) => {
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await shown(connection(page).filter({ hasText: 'Live' }));
+  };
+  const conversation = (page: Page, name: string) => page.getByRole('region', { name: `Conversation with ${name}` });
+  /** The bodies of the POST /send requests a page makes, in order. */
+  const sendsFrom = (page: Page): string[] => {
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/send') {
+        sent.push((request.postDataJSON() as { message: string }).message);
+      }
+    });
+    return sent;
   };
 
   const send = async (page: Page, text: string) => {
@@ -257,22 +280,23 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(bob.page, '15-bob-quote-of-deleted-message');
   }, 120_000);
 
-  it("offers Edit and Delete only on my messages, and shows the server's refusal of a late edit", async () => {
+  it("offers Edit and Delete only on my messages, Report only on theirs, and shows the server's refusal of a late edit", async () => {
     const [erin, frank] = [await signupUser(testApp), await signupUser(testApp)];
     const mine = await sendMessage(testApp, erin, frank, 'Sent long ago');
     await sendMessage(testApp, frank, erin, 'Not yours to change');
     const { page } = await openPage();
-    await page.getByLabel('Username').fill(erin.username);
-    await page.getByLabel('Password').fill(erin.password);
-    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await logIn(page, erin);
     await chatWith(page, frank.username).click();
     await shown(message(page, 'Not yours to change'));
 
-    const theirs = message(page, 'Not yours to change').getByRole('group', { name: 'Message actions' });
-    expect(await theirs.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.ariaLabel))).toEqual([
-      'Reply',
-      'React',
-    ]);
+    const actions = (text: string) =>
+      message(page, text)
+        .getByRole('group', { name: 'Message actions' })
+        .getByRole('button')
+        .evaluateAll((buttons) => buttons.map((b) => b.ariaLabel));
+    // Report is the other way round: offered only on theirs.
+    expect(await actions('Not yours to change')).toEqual(['Reply', 'React', 'Report']);
+    expect(await actions('Sent long ago')).toEqual(['Reply', 'React', 'Edit', 'Delete']);
     // The page offers Edit by its own clock; the server, whose clock says the window has passed, refuses.
     await testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
     await act(page, message(page, 'Sent long ago'), 'Edit');
@@ -311,4 +335,150 @@ describe('reference web client (examples/web) in Chromium', () => {
     await gone(page.getByLabel(/unread/));
     await screenshot(page, '08-history-paged-back');
   }, 90_000);
+
+  it("blocks and unblocks from the conversation header, shows the blocked side's refused send without retrying it, and files a report whose suspension signs the reported user out", async () => {
+    const alice = await openPage();
+    const bob = await openPage();
+    await signUp(alice.page, 'alice_blocked');
+    await signUp(bob.page, 'bob_blocks');
+    const aliceSends = sendsFrom(alice.page);
+    await alice.page.getByRole('button', { name: 'Start a chat' }).click();
+    await alice.page.getByRole('list', { name: 'Online now' }).getByRole('button', { name: 'bob_blocks' }).click();
+    await send(alice.page, 'You again');
+    await chatWith(bob.page, 'alice_blocked').click();
+    await shown(message(bob.page, 'You again'));
+
+    // Bob blocks Alice from the header: the button turns to Unblock, and his composer is closed.
+    const bobsView = conversation(bob.page, 'alice_blocked');
+    await bobsView.getByRole('button', { name: 'Block', exact: true }).click();
+    await shown(bobsView.getByRole('button', { name: 'Unblock', exact: true }));
+    await shown(bobsView.getByText('You blocked alice_blocked'));
+    expect(await bob.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    await screenshot(bob.page, '17-bob-blocked-alice');
+
+    // Alice's next send is refused (403), and says so; it is sent once, not retried, and offers no Retry.
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Why not answer?');
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+    const refused = message(alice.page, 'Why not answer?');
+    await shown(refused.getByText('Not sent: You cannot message this user'));
+    // Longer than the client's first retry delay (1 s): a retry would have gone by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(aliceSends.filter((text) => text === 'Why not answer?')).toHaveLength(1);
+    expect(await refused.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await bob.page.getByText('Why not answer?').count()).toBe(0);
+    await screenshot(alice.page, '18-alice-send-refused');
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await gone(refused);
+
+    // The block is the server's: a fresh page (GET /blocks) still offers Unblock.
+    await bob.page.reload();
+    await chatWith(bob.page, 'alice_blocked').click();
+    await shown(bobsView.getByRole('button', { name: 'Unblock', exact: true }));
+
+    // Bob unblocks: Alice's message goes through again.
+    await bobsView.getByRole('button', { name: 'Unblock', exact: true }).click();
+    await shown(bobsView.getByRole('button', { name: 'Block', exact: true }));
+    expect(await bob.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(false);
+    await send(alice.page, 'Thanks for unblocking');
+    await shown(message(bob.page, 'Thanks for unblocking'));
+
+    // Bob reports her first message, with a reason and details; it shows "Reported" and is not offered again.
+    const reportedMessage = await messageNow(bob.page, 'You again');
+    await act(bob.page, reportedMessage, 'Report');
+    const form = reportedMessage.getByRole('form', { name: 'Report message' });
+    await form.getByLabel('What is wrong?').selectOption('harassment');
+    await form.getByLabel('Details for the moderators (optional)').fill('Keeps writing after I blocked them');
+    await screenshot(bob.page, '19-bob-reports-a-message');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    await shown(reportedMessage.getByText('Reported', { exact: true }));
+    await gone(form);
+    await reportedMessage.hover();
+    expect(await reportedMessage.getByRole('button', { name: 'Report' }).count()).toBe(0);
+    await screenshot(bob.page, '20-bob-reported');
+
+    // A moderator, made one with the operator CLI, finds the report in the queue as Bob filed it.
+    const moderator = await signupUser(testApp);
+    await promisify(execFile)(process.execPath, [CLI, 'moderator', 'grant', moderator.username], {
+      env: { ...process.env, DATABASE_URL: testApp.database.url },
+    });
+    const [aliceRow, bobRow] = await testApp.query<{ id: number }>(
+      `SELECT id FROM users WHERE username = ANY($1) ORDER BY username`,
+      [['alice_blocked', 'bob_blocks']],
+    );
+    const queue = await testApp.api().get('/moderation/reports?status=open').set(bearer(moderator)).expect(200);
+    const reports = (queue.body as { reports: Record<string, unknown>[] }).reports.filter(
+      (report) => (report.reported_user as { id: number }).id === aliceRow.id,
+    );
+    const reportedId = Number((await reportedMessage.getAttribute('data-testid'))!.replace('message-', ''));
+    expect(reports).toEqual([
+      expect.objectContaining({
+        reporter_id: bobRow.id,
+        reason: 'harassment',
+        details: 'Keeps writing after I blocked them',
+        message_id: reportedId,
+        message_text: 'You again',
+      }),
+    ]);
+
+    // The moderator suspends Alice: her open window is signed out at once, and says why.
+    await testApp
+      .api()
+      .post(`/moderation/reports/${reports[0].id as number}/resolve`)
+      .set(bearer(moderator))
+      .send({ action: 'suspend_user', note: 'Harassment after a block' })
+      .expect(200);
+    await shown(alice.page.getByText('A moderator suspended your account.'));
+    await shown(alice.page.getByRole('button', { name: 'Log in', exact: true }));
+    await screenshot(alice.page, '21-alice-suspended');
+  }, 120_000);
+
+  it('downloads my data as a JSON file, and deletes my account once the password confirms it; my peer sees a deleted account', async () => {
+    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
+    await sendMessage(testApp, dave, carol, 'Hello carol');
+    await sendMessage(testApp, carol, dave, 'Hi dave');
+    const carolTab = await openPage();
+    await logIn(carolTab.page, carol);
+    const daveTab = await openPage();
+    await logIn(daveTab.page, dave);
+    await shown(chatWith(daveTab.page, carol.username));
+
+    // Download my data: the browser saves one file, and it is the account as JSON.
+    await carolTab.page.getByRole('button', { name: 'Settings' }).click();
+    const settings = carolTab.page.getByRole('region', { name: 'Settings' });
+    const [download] = await Promise.all([
+      carolTab.page.waitForEvent('download', { timeout: UI_WAIT_MS }),
+      settings.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`parley-export-${carol.id}.json`);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+      profile: Record<string, unknown>;
+      messages: { message: string }[];
+    };
+    expect(exported.profile).toMatchObject({ id: carol.id, username: carol.username, email: carol.email });
+    expect(exported.messages.map((entry) => entry.message)).toEqual(['Hello carol', 'Hi dave']);
+    await screenshot(carolTab.page, '22-settings-data-downloaded');
+
+    // A wrong password deletes nothing, and says so.
+    await settings.getByLabel('Your password').fill('not my password');
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
+    await shown(settings.getByRole('alert').getByText('Wrong password: your account was not deleted.'));
+    await screenshot(carolTab.page, '23-delete-wrong-password');
+
+    // The right one: Carol is signed out, told why.
+    await settings.getByLabel('Your password').fill(carol.password);
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
+    await shown(carolTab.page.getByText('Your account was deleted.'));
+    await shown(carolTab.page.getByRole('button', { name: 'Log in', exact: true }));
+    await screenshot(carolTab.page, '24-account-deleted');
+
+    // Dave's list names the chat "Deleted account"; her message is a tombstone, and there is nobody to write to.
+    await daveTab.page.reload();
+    await chatWith(daveTab.page, 'Deleted account').click();
+    const view = conversation(daveTab.page, 'Deleted account');
+    await shown(view.getByText('This account was deleted.'));
+    await shown(message(daveTab.page, 'This message was deleted'));
+    expect(await view.getByRole('button', { name: 'Block' }).count()).toBe(0);
+    expect(await daveTab.page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    await screenshot(daveTab.page, '25-peer-sees-deleted-account');
+  }, 120_000);
 });

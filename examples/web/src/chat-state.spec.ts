@@ -1,7 +1,16 @@
 import type { ChatDto, MessageDto } from '@parley/client';
 import {
+  blockChanged,
+  blocksLoaded,
+  chatName,
   type ChatState,
   chatsChanged,
+  downloadFileName,
+  isBlocked,
+  messageReported,
+  pendingDismissed,
+  sendFailed,
+  sendRefused,
   chatsLoaded,
   historyLoaded,
   initialChatState,
@@ -207,5 +216,55 @@ describe('chat state', () => {
     ]);
     expect(conversation.restMark).toBe(5);
     expect(conversation.olderCursor).toBe(2);
+  });
+
+  it('keeps a refused send on screen with the reason, apart from one that may yet go, until it is put away', () => {
+    const started = sendStarted(
+      sendStarted(withOpenChat(), PEER, { idempotencyKey: 'k1', message: 'hi', status: 'sending' }),
+      PEER,
+      { idempotencyKey: 'k2', message: 'there', status: 'sending' },
+    );
+    const refused = sendRefused(sendFailed(started, PEER, 'k2'), PEER, 'k1', 'You cannot message this user');
+    expect(refused.conversations[PEER].pending).toEqual([
+      { idempotencyKey: 'k1', message: 'hi', status: 'refused', refusal: 'You cannot message this user' },
+      { idempotencyKey: 'k2', message: 'there', status: 'failed' },
+    ]);
+    const dismissed = pendingDismissed(refused, PEER, 'k1');
+    expect(dismissed.conversations[PEER].pending.map((entry) => entry.idempotencyKey)).toEqual(['k2']);
+  });
+
+  it('knows whom I blocked, from GET /blocks and from my own blocks and unblocks, each once', () => {
+    const loaded = blocksLoaded(withOpenChat(), [7, 3, 7]);
+    expect(loaded.blocked).toEqual([3, 7]);
+    const blocked = blockChanged(loaded, PEER, true);
+    expect(isBlocked(blocked, PEER)).toBe(true);
+    expect(blockChanged(blocked, PEER, true)).toBe(blocked);
+    const unblocked = blockChanged(blocked, PEER, false);
+    expect(isBlocked(unblocked, PEER)).toBe(false);
+    expect(unblocked.blocked).toEqual([3, 7]);
+    expect(blockChanged(unblocked, PEER, false)).toBe(unblocked);
+  });
+
+  it('marks a reported message once', () => {
+    const reported = messageReported(withOpenChat(), 3);
+    expect(reported.reported).toEqual([3]);
+    expect(messageReported(reported, 3)).toBe(reported);
+  });
+
+  it('names a deleted account as such: its username is empty', () => {
+    expect(chatName({ username: '', deleted: true })).toBe('Deleted account');
+    expect(chatName({ username: 'peer', deleted: false })).toBe('peer');
+  });
+
+  it("saves a download under the server's file name, never a path, or else the fallback", () => {
+    const fallback = 'parley-export.json';
+    expect(downloadFileName('attachment; filename="parley-export-7.json"', fallback)).toBe('parley-export-7.json');
+    expect(downloadFileName('attachment; filename=export.json', fallback)).toBe('export.json');
+    expect(downloadFileName(`attachment; filename="x.json"; filename*=UTF-8''caf%C3%A9.json`, fallback)).toBe(
+      'café.json',
+    );
+    expect(downloadFileName('attachment; filename="../../etc/passwd"', fallback)).toBe('passwd');
+    expect(downloadFileName('attachment', fallback)).toBe(fallback);
+    expect(downloadFileName(null, fallback)).toBe(fallback);
   });
 });

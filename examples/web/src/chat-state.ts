@@ -7,6 +7,7 @@
  */
 import type {
   ChatDto,
+  CreateReportDto,
   MessageDeletedEventDto,
   MessageDto,
   MessageReadEventDto,
@@ -35,7 +36,13 @@ export interface PendingMessage {
   message: string;
   /** The message this one replies to (`reply_to_id`), kept for a retry. */
   replyToId?: number;
-  status: 'sending' | 'failed';
+  /**
+   * `failed`: it may yet go (a network failure, a 5xx or a 429), so Retry is offered. `refused`: the server said
+   * no for good (a 4xx, such as 403 "You cannot message this user" once either of you blocked the other), and
+   * `refusal` says why; sending it again would get the same answer.
+   */
+  status: 'sending' | 'failed' | 'refused';
+  refusal?: string;
 }
 
 export type ConnectionStatus = 'connecting' | 'live' | 'offline';
@@ -47,9 +54,20 @@ export interface ChatState {
   /** Peers typing to me now, with when their indicator lapses (ms since epoch) if no update comes. */
   typingUntil: Record<number, number>;
   connection: ConnectionStatus;
+  /** The users I blocked: `GET /blocks`, then my own blocks and unblocks. */
+  blocked: number[];
+  /** Messages I reported from this tab: each shows "Reported" (the server does not list a user's reports). */
+  reported: number[];
 }
 
-export const initialChatState: ChatState = { chats: [], conversations: {}, typingUntil: {}, connection: 'connecting' };
+export const initialChatState: ChatState = {
+  chats: [],
+  conversations: {},
+  typingUntil: {},
+  connection: 'connecting',
+  blocked: [],
+  reported: [],
+};
 
 const emptyConversation: Conversation = { messages: [], restMark: 0, olderCursor: null, peerReadUpTo: 0, pending: [] };
 
@@ -332,6 +350,22 @@ export function sendFailed(state: ChatState, peerId: number, idempotencyKey: str
 }
 
 /** My send was stored: the pending entry gives way to the message (which another tab's live event may also bring). */
+/** A final refusal (a 4xx other than 429): the message stays on screen with the server's reason, and no Retry. */
+export function sendRefused(state: ChatState, peerId: number, idempotencyKey: string, refusal: string): ChatState {
+  const conversation = conversationOf(state, peerId);
+  const pending = conversation.pending.map((entry) =>
+    entry.idempotencyKey === idempotencyKey ? { ...entry, status: 'refused' as const, refusal } : entry,
+  );
+  return withConversation(state, peerId, { ...conversation, pending });
+}
+
+/** The user put away a message that was not sent. */
+export function pendingDismissed(state: ChatState, peerId: number, idempotencyKey: string): ChatState {
+  const conversation = conversationOf(state, peerId);
+  const pending = conversation.pending.filter((entry) => entry.idempotencyKey !== idempotencyKey);
+  return withConversation(state, peerId, { ...conversation, pending });
+}
+
 export function sendConfirmed(state: ChatState, idempotencyKey: string, message: MessageDto, myId: number): ChatState {
   const peerId = peerOf(message, myId);
   const conversation = conversationOf(state, peerId);
@@ -351,4 +385,65 @@ export function typingChanged(state: ChatState, peerId: number, typing: boolean,
 
 export function connectionChanged(state: ChatState, connection: ConnectionStatus): ChatState {
   return state.connection === connection ? state : { ...state, connection };
+}
+
+/** Every page of `GET /blocks`: the users I blocked, as the server has them now. */
+export function blocksLoaded(state: ChatState, userIds: number[]): ChatState {
+  return { ...state, blocked: [...new Set(userIds)].sort((a, b) => a - b) };
+}
+
+/** My own block (`PUT /blocks/{id}`) or unblock (`DELETE`), once the server said 204. Repeating one changes nothing. */
+export function blockChanged(state: ChatState, userId: number, blocked: boolean): ChatState {
+  if (isBlocked(state, userId) === blocked) return state;
+  return blocksLoaded(state, blocked ? [...state.blocked, userId] : state.blocked.filter((id) => id !== userId));
+}
+
+export function isBlocked(state: ChatState, userId: number): boolean {
+  return state.blocked.includes(userId);
+}
+
+/** My report of a message was filed (201). */
+export function messageReported(state: ChatState, messageId: number): ChatState {
+  return state.reported.includes(messageId) ? state : { ...state, reported: [...state.reported, messageId] };
+}
+
+/** How a chat's peer is named: a deleted account has an empty username, and is shown as such. */
+export function chatName(chat: Pick<ChatDto, 'username' | 'deleted'>): string {
+  return chat.deleted ? 'Deleted account' : chat.username;
+}
+
+/** What a report can say is wrong (POST /reports `reason`), as the picker shows it. */
+export const REPORT_REASONS = {
+  spam: 'Spam',
+  harassment: 'Harassment or bullying',
+  hate: 'Hate speech',
+  sexual: 'Sexual content',
+  violence: 'Violence or threats',
+  self_harm: 'Self-harm',
+  other: 'Something else',
+} as const satisfies Record<ReportReason, string>;
+
+export type ReportReason = CreateReportDto['reason'];
+
+/**
+ * The name to save an export under: the server's `Content-Disposition` filename when it gives one (plain or
+ * RFC 5987 `filename*=UTF-8''…`), else `fallback`. Only a bare file name is kept, never a path.
+ */
+export function downloadFileName(contentDisposition: string | null, fallback: string): string {
+  const header = contentDisposition ?? '';
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header)?.[1];
+  let name: string | undefined;
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended.trim());
+    } catch {
+      name = undefined;
+    }
+  }
+  name ??= /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i
+    .exec(header)
+    ?.slice(1)
+    .find((part) => part !== undefined);
+  const bare = name?.split(/[\\/]/).at(-1)?.trim();
+  return bare ? bare : fallback;
 }

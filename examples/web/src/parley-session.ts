@@ -6,14 +6,19 @@
  */
 import {
   addReaction,
+  blockUser,
   type ChatDto,
   type Client,
   connectLive,
   createClient,
+  createReport,
   type CurrentUserDto,
+  deleteAccount,
   deleteMessage,
   editMessage,
+  type ErrorResponseDto,
   getChatHistory,
+  listBlocked,
   listChats,
   listUsers,
   type LiveSocket,
@@ -23,14 +28,19 @@ import {
   removeReaction,
   sendMessage,
   syncChats,
+  unblockUser,
   type UserSummaryDto,
 } from '@parley/client';
+import { describeError } from './api-error';
 import {
+  blockChanged,
+  blocksLoaded,
   type ChatState,
   type PendingMessage,
   chatsChanged,
   chatsLoaded,
   connectionChanged,
+  downloadFileName,
   hasChat,
   heldMessage,
   historyLoaded,
@@ -38,11 +48,15 @@ import {
   messageDeleted,
   messageReceived,
   messagesChanged,
+  messageReported,
   messagesRead,
   peerOf,
+  pendingDismissed,
   reactionChanged,
+  type ReportReason,
   sendConfirmed,
   sendFailed,
+  sendRefused,
   sendStarted,
   typingChanged,
 } from './chat-state';
@@ -86,10 +100,12 @@ export class ParleySession {
   private readonly typingSentAt = new Map<number, number>();
   private readonly typingIdle = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly teardown: (() => void)[] = [];
+  /** Counts my blocks and unblocks, so a `GET /blocks` answered from before one of them is not applied over it. */
+  private blockWrites = 0;
 
   constructor(
     readonly me: CurrentUserDto,
-    token: string,
+    private readonly token: string,
     private readonly onSignedOut: (reason: SignedOutReason) => void,
   ) {
     const baseUrl = window.location.origin;
@@ -121,6 +137,8 @@ export class ParleySession {
     socket.on('connect', () => {
       this.update((state) => connectionChanged(state, 'live'));
       this.catchUp();
+      // Whom I blocked: I may have changed it in another tab meanwhile.
+      this.loadBlocks().catch((error: unknown) => console.warn('loading blocks failed', error));
     });
     socket.on('disconnect', () => {
       this.update((state) => connectionChanged(state, navigator.onLine ? 'connecting' : 'offline'));
@@ -331,7 +349,7 @@ export class ParleySession {
     this.update((state) => sendStarted(state, peerId, pending));
     for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
       try {
-        const { data, response } = await sendMessage({
+        const { data, error, response } = await sendMessage({
           client: this.api,
           headers: { 'Idempotency-Key': idempotencyKey, ...this.originSocket() },
           body: { user_id: peerId, message, reply_to_id: replyToId },
@@ -341,14 +359,23 @@ export class ParleySession {
           if (!hasChat(this.state, peerId)) this.catchUp();
           return;
         }
-        // A 4xx other than 429 will not change on a retry.
-        if (response.status < 500 && response.status !== 429) break;
+        // A 4xx other than 429 is final (403 "You cannot message this user" once either of you blocked the
+        // other): the same request would get the same answer, so it is shown, not retried.
+        if (response.status < 500 && response.status !== 429) {
+          this.update((state) => sendRefused(state, peerId, idempotencyKey, describeError(error)));
+          return;
+        }
       } catch {
         // The network failed: the message may or may not be stored, and the same key makes retrying safe.
       }
       if (attempt < SEND_ATTEMPTS) await delay(500 * 2 ** attempt);
     }
     this.update((state) => sendFailed(state, peerId, idempotencyKey));
+  }
+
+  /** Puts away a message that was not sent (refused, or failed and not to be retried). */
+  dismiss(peerId: number, idempotencyKey: string): void {
+    this.update((state) => pendingDismissed(state, peerId, idempotencyKey));
   }
 
   /** Whether to offer Edit: my message, not deleted, and (as far as this clock knows) within the edit window. */
@@ -410,6 +437,85 @@ export class ParleySession {
     this.update((state) =>
       reactionChanged(state, peerId, message.id, { emoji, userId: this.me.id, added }, this.me.id),
     );
+  }
+
+  // --- safety: blocks and reports ---
+
+  /** Every page of `GET /blocks`, unless I blocked or unblocked someone while it was on its way. */
+  private async loadBlocks(): Promise<void> {
+    const writes = this.blockWrites;
+    const userIds: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data: page } = await listBlocked({ client: this.api, query: { limit: 200, cursor }, throwOnError: true });
+      userIds.push(...page.users.map((user) => user.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    if (writes === this.blockWrites) this.update((state) => blocksLoaded(state, userIds));
+  }
+
+  /**
+   * Blocks a user: from the 204 on, neither of us can message the other (the server refuses with 403), and their
+   * typing and presence no longer reach me. The history stays. They are not told.
+   */
+  async block(userId: number): Promise<void> {
+    await blockUser({ client: this.api, path: { user_id: userId }, throwOnError: true });
+    this.blockWrites++;
+    this.update((state) => typingChanged(blockChanged(state, userId, true), userId, false, 0));
+  }
+
+  async unblock(userId: number): Promise<void> {
+    await unblockUser({ client: this.api, path: { user_id: userId }, throwOnError: true });
+    this.blockWrites++;
+    this.update((state) => blockChanged(state, userId, false));
+  }
+
+  /** Reports a message of the peer's to the moderators (`POST /reports`); the message then shows "Reported". */
+  async report(message: MessageDto, reason: ReportReason, details: string): Promise<void> {
+    await createReport({
+      client: this.api,
+      body: { user_id: peerOf(message, this.me.id), message_id: message.id, reason, details: details || undefined },
+      throwOnError: true,
+    });
+    this.update((state) => messageReported(state, message.id));
+  }
+
+  // --- my account ---
+
+  /**
+   * Saves `GET /current_user/export` as a file: fetched with the token (a plain link could not send it), kept as a
+   * Blob, and handed to the browser through a temporary `<a download>`.
+   */
+  async downloadMyData(): Promise<void> {
+    const response = await fetch(`${window.location.origin}/current_user/export`, {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    // A refusal (429: the export has its own, small, rate limit) carries the API's error body.
+    if (!response.ok) throw await response.json().catch(() => undefined);
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = downloadFileName(response.headers.get('Content-Disposition'), 'parley-export.json');
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The browser has taken the file by the next task; the URL would otherwise hold the Blob until the tab closes.
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  }
+
+  /**
+   * Deletes my account for good (`DELETE /current_user`, the password confirming it), then signs out with the
+   * reason. Answers 'wrong_password' on a 403; any other refusal is thrown as the API's error body.
+   */
+  async deleteAccount(password: string): Promise<'deleted' | 'wrong_password'> {
+    try {
+      await deleteAccount({ client: this.api, body: { password }, throwOnError: true });
+    } catch (error) {
+      if ((error as Partial<ErrorResponseDto> | undefined)?.statusCode === 403) return 'wrong_password';
+      throw error;
+    }
+    this.onSignedOut('account_deleted');
+    return 'deleted';
   }
 
   /** Names this tab's socket on a write, so the event it causes skips this tab, which has the answer already. */

@@ -5,6 +5,7 @@ import { ParleySession, type SignedOutReason } from '../parley-session';
 import { ChatList } from './ChatList';
 import { ConversationView, type Peer } from './ConversationView';
 import { NewChat } from './NewChat';
+import { SettingsPanel } from './SettingsPanel';
 
 const CONNECTION_LABEL: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -27,6 +28,11 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
   );
   const state = useSyncExternalStore(parley.subscribe, parley.getState);
   const [peer, setPeer] = useState<Peer | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const select = (next: Peer) => {
+    setSettingsOpen(false);
+    setPeer(next);
+  };
 
   useEffect(() => {
     parley.start();
@@ -41,15 +47,20 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
         <span role="status" aria-label="connection" className={`connection ${state.connection}`}>
           {CONNECTION_LABEL[state.connection]}
         </span>
+        <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+          Settings
+        </button>
         <button type="button" onClick={() => void parley.logOut()}>
           Log out
         </button>
       </header>
       <aside>
-        <ChatList state={state} me={session.user.id} selected={peer?.id} onSelect={setPeer} />
-        <NewChat parley={parley} onSelect={setPeer} />
+        <ChatList state={state} me={session.user.id} selected={peer?.id} onSelect={select} />
+        <NewChat parley={parley} onSelect={select} />
       </aside>
-      {peer ? (
+      {settingsOpen ? (
+        <SettingsPanel parley={parley} onClose={() => setSettingsOpen(false)} />
+      ) : peer ? (
         <ConversationView key={peer.id} parley={parley} peer={peer} state={state} />
       ) : (
         <section className="conversation empty">Pick a chat, or start one with someone online.</section>

@@ -1,4 +1,4 @@
-import type { ChatState } from '../chat-state';
+import { type ChatState, chatName } from '../chat-state';
 import type { Peer } from './ConversationView';
 
 export function ChatList(props: { state: ChatState; me: number; selected?: number; onSelect: (peer: Peer) => void }) {
@@ -12,9 +12,9 @@ export function ChatList(props: { state: ChatState; me: number; selected?: numbe
             <button
               type="button"
               aria-current={chat.user_id === selected}
-              onClick={() => onSelect({ id: chat.user_id, username: chat.username })}
+              onClick={() => onSelect({ id: chat.user_id, username: chatName(chat) })}
             >
-              <span className="name">{chat.username}</span>
+              <span className={chat.deleted ? 'name deleted' : 'name'}>{chatName(chat)}</span>
               <span className="preview">
                 {chat.user_id in state.typingUntil
                   ? 'typing…'

@@ -1,9 +1,10 @@
 import type { MessageDto } from '@parley/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api-error';
-import type { ChatState } from '../chat-state';
+import { type ChatState, chatName, isBlocked } from '../chat-state';
 import type { ParleySession } from '../parley-session';
 import { MessageItem } from './MessageItem';
+import { ReportForm } from './ReportForm';
 
 export interface Peer {
   id: number;
@@ -15,11 +16,17 @@ type ComposerMode = { kind: 'reply' | 'edit'; message: MessageDto } | null;
 
 export function ConversationView({ parley, peer, state }: { parley: ParleySession; peer: Peer; state: ChatState }) {
   const conversation = state.conversations[peer.id];
-  const unread = state.chats.find((chat) => chat.user_id === peer.id)?.unread_count ?? 0;
+  const chat = state.chats.find((candidate) => candidate.user_id === peer.id);
+  const unread = chat?.unread_count ?? 0;
+  // The chat list names the peer as they are now (a deleted account has no name); a new chat is not listed yet.
+  const name = chat ? chatName(chat) : peer.username;
+  const deleted = chat?.deleted ?? false;
+  const blocked = isBlocked(state, peer.id);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [chosenMode, setMode] = useState<ComposerMode>(null);
   const [picking, setPicking] = useState<number | null>(null);
+  const [reporting, setReporting] = useState<number | null>(null);
   const composer = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLLIElement>(null);
   const lastId = conversation?.messages.at(-1)?.id;
@@ -59,6 +66,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const startMode = (next: NonNullable<ComposerMode>) => {
     setMode(next);
     setPicking(null);
+    setReporting(null);
     if (next.kind === 'edit') setDraft(next.message.message);
     else if (mode?.kind === 'edit') setDraft('');
     composer.current?.focus();
@@ -74,6 +82,8 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
     attempt(() => parley.delete(peer.id, message.id));
   };
 
+  const toggleBlock = () => attempt(() => (blocked ? parley.unblock(peer.id) : parley.block(peer.id)));
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = draft.trim();
@@ -88,8 +98,21 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   };
 
   return (
-    <section className="conversation" aria-label={`Conversation with ${peer.username}`}>
-      <h2>{peer.username}</h2>
+    <section className="conversation" aria-label={`Conversation with ${name}`}>
+      <div className="conversation-header">
+        <h2 className={deleted ? 'deleted' : undefined}>{name}</h2>
+        {!deleted && (
+          <button type="button" onClick={toggleBlock}>
+            {blocked ? 'Unblock' : 'Block'}
+          </button>
+        )}
+      </div>
+      {blocked && (
+        <p className="notice">
+          You blocked {name}: neither of you can message the other, and they do not see you online. They are not told.
+        </p>
+      )}
+      {deleted && <p className="notice">This account was deleted. The conversation stays readable.</p>}
       {error && <p role="alert">{error}</p>}
       {conversation?.olderCursor != null && (
         <button type="button" className="older" onClick={() => void parley.loadOlder(peer.id)}>
@@ -105,13 +128,32 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
               key={message.id}
               message={message}
               me={parley.me.id}
-              peerName={peer.username}
+              peerName={name}
               status={mine ? (read ? 'Read' : 'Sent') : undefined}
               picking={picking === message.id}
+              reported={state.reported.includes(message.id)}
+              reportForm={
+                reporting === message.id && (
+                  <ReportForm
+                    onReport={async (reason, details) => {
+                      await parley.report(message, reason, details);
+                      setReporting(null);
+                    }}
+                    onCancel={() => setReporting(null)}
+                  />
+                )
+              }
               actions={{
                 onReply: () => startMode({ kind: 'reply', message }),
                 onEdit: parley.canEdit(message) ? () => startMode({ kind: 'edit', message }) : undefined,
                 onDelete: mine ? () => remove(message) : undefined,
+                onReport:
+                  mine || state.reported.includes(message.id)
+                    ? undefined
+                    : () => {
+                        setPicking(null);
+                        setReporting(message.id);
+                      },
                 onTogglePicker: () => setPicking(picking === message.id ? null : message.id),
                 onReact: (emoji) => {
                   setPicking(null);
@@ -122,16 +164,23 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
           );
         })}
         {conversation?.pending.map((pending) => (
-          <li key={pending.idempotencyKey} className="mine pending">
+          <li key={pending.idempotencyKey} className={`mine pending ${pending.status}`}>
             <span className="text">{pending.message}</span>
             <span className="status">
-              {pending.status === 'sending' ? (
-                'Sending…'
-              ) : (
+              {pending.status === 'sending' && 'Sending…'}
+              {pending.status === 'failed' && (
                 <>
                   Not sent{' '}
                   <button type="button" onClick={() => void parley.retry(peer.id, pending.idempotencyKey)}>
                     Retry
+                  </button>
+                </>
+              )}
+              {pending.status === 'refused' && (
+                <>
+                  <span className="refusal">Not sent: {pending.refusal}</span>{' '}
+                  <button type="button" onClick={() => parley.dismiss(peer.id, pending.idempotencyKey)}>
+                    Dismiss
                   </button>
                 </>
               )}
@@ -141,14 +190,14 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
         <li ref={bottom} className="end" aria-hidden />
       </ol>
       <p className="typing" aria-live="polite">
-        {peer.id in state.typingUntil ? `${peer.username} is typing…` : ''}
+        {peer.id in state.typingUntil ? `${name} is typing…` : ''}
       </p>
       {mode && (
         <div className="composer-mode" role="group" aria-label={mode.kind === 'reply' ? 'Replying to' : 'Editing'}>
           <span className="quote-author">
             {mode.kind === 'edit'
               ? 'Editing your message'
-              : `Replying to ${mode.message.sender_id === parley.me.id ? 'yourself' : peer.username}`}
+              : `Replying to ${mode.message.sender_id === parley.me.id ? 'yourself' : name}`}
           </span>
           <span className="quote-text">{mode.message.message}</span>
           <button
@@ -166,7 +215,8 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
           aria-label="Message"
           value={draft}
           maxLength={4000} // the API's limit: POST /send and PATCH /messages/{id} answer 400 above it
-          placeholder={`Message ${peer.username}`}
+          disabled={blocked || deleted}
+          placeholder={blocked ? `Unblock ${name} to message them` : deleted ? 'Nobody to message' : `Message ${name}`}
           onChange={(event) => {
             setDraft(event.target.value);
             if (mode?.kind !== 'edit') parley.typing(peer.id);
@@ -175,7 +225,9 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
             if (event.key === 'Escape') cancelMode();
           }}
         />
-        <button type="submit">{mode?.kind === 'edit' ? 'Save' : 'Send'}</button>
+        <button type="submit" disabled={blocked || deleted}>
+          {mode?.kind === 'edit' ? 'Save' : 'Send'}
+        </button>
       </form>
     </section>
   );

@@ -1,4 +1,5 @@
 import type { MessageDto } from '@parley/client';
+import type { ReactNode } from 'react';
 
 /** The reactions the picker offers; any one emoji is accepted by the API. */
 export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -7,13 +8,16 @@ export interface MessageActions {
   onReply: () => void;
   onEdit?: () => void;
   onDelete?: () => void;
+  /** Offered on the peer's messages until I reported it. */
+  onReport?: () => void;
   onTogglePicker: () => void;
   onReact: (emoji: string) => void;
 }
 
 /**
  * One message: the quote it replies to, its text (or the tombstone), "edited", its reactions (each a button
- * that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete come only for my own.
+ * that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete come only for my own,
+ * Report only for the peer's; `reportForm` is the open report, and `reported` says mine was filed.
  */
 export function MessageItem(props: {
   message: MessageDto;
@@ -21,9 +25,11 @@ export function MessageItem(props: {
   peerName: string;
   status?: string;
   picking: boolean;
+  reported: boolean;
+  reportForm?: ReactNode;
   actions: MessageActions;
 }) {
-  const { message, me, peerName, status, picking, actions } = props;
+  const { message, me, peerName, status, picking, reported, reportForm, actions } = props;
   const mine = message.sender_id === me;
   const deleted = message.deleted_at !== null;
   const quoted = message.reply_to;
@@ -85,6 +91,11 @@ export function MessageItem(props: {
               ✕
             </button>
           )}
+          {actions.onReport && (
+            <button type="button" aria-label="Report" title="Report to the moderators" onClick={actions.onReport}>
+              ⚑
+            </button>
+          )}
         </span>
       )}
       {picking && !deleted && (
@@ -96,6 +107,8 @@ export function MessageItem(props: {
           ))}
         </span>
       )}
+      {reportForm}
+      {reported && <span className="reported">Reported</span>}
       {status && <span className="status">{status}</span>}
     </li>
   );
