@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '../users/user.entity.js';
 
 /*
  * A user's report of another user or one of their messages. The reported
@@ -8,6 +19,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('reports')
 @Index('reports_status_id_idx', ['status', 'id'])
 @Index('reports_reporter_id_id_idx', ['reporterId', 'id'])
+@Check('reports_reason_check', "reason IN ('spam', 'harassment', 'hate', 'sexual', 'violence', 'self_harm', 'other')")
+@Check('reports_status_check', "status IN ('open', 'resolved')")
+@Check('reports_resolution_check', "resolution IN ('dismiss', 'delete_message', 'suspend_user')")
 export class Report {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
@@ -19,8 +33,16 @@ export class Report {
   @Column({ name: 'reporter_id', type: 'integer' })
   reporterId!: number;
 
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reports_reporter_id_fkey' })
+  reporter?: Relation<User>;
+
   @Column({ name: 'reported_user_id', type: 'integer' })
   reportedUserId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reported_user_id', foreignKeyConstraintName: 'reports_reported_user_id_fkey' })
+  reportedUser?: Relation<User>;
 
   @Column({ name: 'reported_username', type: 'varchar', length: 32, nullable: true })
   reportedUsername!: string | null;
@@ -48,6 +70,10 @@ export class Report {
 
   @Column({ name: 'resolved_by', type: 'integer', nullable: true })
   resolvedBy!: number | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'resolved_by', foreignKeyConstraintName: 'reports_resolved_by_fkey' })
+  resolver?: Relation<User>;
 
   @Column({ type: 'text', nullable: true })
   resolution!: 'dismiss' | 'delete_message' | 'suspend_user' | null;

@@ -1,9 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /* Usernames and emails are unique regardless of case; the expression indexes live in the migration. */
 @Entity('users')
 @Index('users_username_lower_key', { synchronize: false })
 @Index('users_email_lower_key', { synchronize: false })
+@Index('users_deleted_idx', { synchronize: false })
+@Check('users_role_check', "role IN ('user', 'moderator')")
+@Check(
+  'users_erased_check',
+  `CASE WHEN deleted_at IS NULL THEN username IS NOT NULL AND email IS NOT NULL AND password_hash IS NOT NULL
+             ELSE username IS NULL AND email IS NULL AND password_hash IS NULL END`,
+)
 export class User {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'users_pkey' })
   id!: number;
