@@ -14,7 +14,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import { BROADCAST_LOCK, USER_LOCK } from '../messages/message.queries.js';
+import { BROADCAST_LOCK, reactionsWithout, TOMBSTONE, USER_LOCK } from '../messages/message.queries.js';
 
 // The broadcast lock first (the order send_to_all takes its locks in): a send_to_all runs wholly before the
 // deletion, or after it, when parley_unreachable_peers sees the account deleted. Without it, a send_to_all that
@@ -53,18 +53,11 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number]>(
      WHERE id = $1 AND deleted_at IS NULL
     RETURNING id
   ), tombstoned AS (
-    UPDATE messages SET body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now(),
-           changed_xid = ${CURRENT_XID}
+    UPDATE messages SET ${TOMBSTONE}, changed_xid = ${CURRENT_XID}
      WHERE sender_id = $1 AND deleted_at IS NULL AND EXISTS (SELECT FROM erased)
     RETURNING recipient_id, read_at
   ), unreacted AS (
-    UPDATE messages SET changed_xid = ${CURRENT_XID}, reactions = (
-             SELECT jsonb_agg(jsonb_build_object('emoji', e.emoji, 'user_ids', e.user_ids) ORDER BY e.i)
-               FROM (SELECT t.i, t.r->>'emoji' AS emoji,
-                            (SELECT jsonb_agg(u ORDER BY j) FROM jsonb_array_elements(t.r->'user_ids') WITH ORDINALITY v(u, j)
-                              WHERE u <> to_jsonb($1::int)) AS user_ids
-                       FROM jsonb_array_elements(reactions) WITH ORDINALITY t(r, i)) e
-              WHERE e.user_ids IS NOT NULL)
+    UPDATE messages SET changed_xid = ${CURRENT_XID}, reactions = ${reactionsWithout('$1')}
      WHERE recipient_id = $1
        AND reactions @> jsonb_build_array(jsonb_build_object('user_ids', jsonb_build_array($1::int)))
        AND EXISTS (SELECT FROM erased)

@@ -193,14 +193,16 @@ export interface DeletedRow {
   deleted_at: string;
 }
 
+/** The SET list that makes a message a tombstone: a delete for everyone, and an account's erasure. */
+export const TOMBSTONE = `body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now()`;
+
 /**
  * Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself. An
  * unread message stops counting as unread (and MARK_READ never marks it). `target` is the CTE that locks the
  * message's conversation; `condition` says whose and when.
  */
 const deleteForEveryone = (target: string, condition: string) => `WITH ${target}, deleted AS (
-    UPDATE messages SET body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now(),
-           changed_xid = ${CURRENT_XID}
+    UPDATE messages SET ${TOMBSTONE}, changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND deleted_at IS NULL AND ${condition}
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING id, sender_id, recipient_id, read_at, deleted_at
@@ -235,15 +237,20 @@ const WITH_REACTION = `CASE WHEN reactions @> jsonb_build_array(jsonb_build_obje
             FROM jsonb_array_elements(reactions) WITH ORDINALITY t(r, i))
     ELSE coalesce(reactions, '[]') || jsonb_build_array(jsonb_build_object('emoji', $3::text, 'user_ids', jsonb_build_array($2::int)))
   END`;
-// The emoji's entry loses the user, and goes when nobody is left; the last one going leaves NULL.
-const WITHOUT_REACTION = `(SELECT jsonb_agg(jsonb_build_object('emoji', e.emoji, 'user_ids', e.user_ids) ORDER BY e.i)
+/**
+ * The reactions without `user`'s: on the emoji `emoji` only, or (no emoji) on every one. An entry nobody is left on
+ * goes; none left is NULL. REMOVE_REACTION takes one reaction off, an account's erasure all of them.
+ */
+export function reactionsWithout(user: string, emoji?: string): string {
+  const remaining = `(SELECT jsonb_agg(u ORDER BY j) FROM jsonb_array_elements(t.r->'user_ids') WITH ORDINALITY v(u, j)
+                             WHERE u <> to_jsonb(${user}::int))`;
+  return `(SELECT jsonb_agg(jsonb_build_object('emoji', e.emoji, 'user_ids', e.user_ids) ORDER BY e.i)
     FROM (SELECT t.i, t.r->>'emoji' AS emoji,
-                 CASE WHEN t.r->>'emoji' = $3
-                      THEN (SELECT jsonb_agg(u ORDER BY j) FROM jsonb_array_elements(t.r->'user_ids') WITH ORDINALITY v(u, j)
-                             WHERE u <> to_jsonb($2::int))
-                      ELSE t.r->'user_ids' END AS user_ids
+                 ${emoji ? `CASE WHEN t.r->>'emoji' = ${emoji} THEN ${remaining} ELSE t.r->'user_ids' END` : remaining} AS user_ids
             FROM jsonb_array_elements(reactions) WITH ORDINALITY t(r, i)) e
    WHERE e.user_ids IS NOT NULL)`;
+}
+const WITHOUT_REACTION = reactionsWithout('$2', '$3');
 
 // Already there, or the user's cap reached: no row (FIND_VISIBLE tells which).
 export const ADD_REACTION = prepared<
