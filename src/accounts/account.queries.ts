@@ -14,7 +14,14 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import { BROADCAST_LOCK, reactionsWithout, TOMBSTONE, USER_LOCK } from '../messages/message.queries.js';
+import {
+  BROADCAST_LOCK,
+  MESSAGE_EVENT,
+  reactionsWithout,
+  TOMBSTONE,
+  USER_LOCK,
+} from '../messages/message.queries.js';
+import { writeOutbox } from '../outbox/outbox.js';
 
 // The broadcast lock first (the order send_to_all takes its locks in): a send_to_all runs wholly before the
 // deletion, or after it, when parley_unreachable_peers sees the account deleted. Without it, a send_to_all that
@@ -45,7 +52,7 @@ export interface ErasedRow {
  * - The user's own chat rows, sessions and blocks in both directions go; the users row keeps only its id,
  *   created_at and deleted_at (users_erased_check). Messages received, the peers' chat rows and reports stay.
  */
-export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number]>(
+export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number, outbox: boolean]>(
   'erase_account',
   `WITH erased AS (
     UPDATE users SET username = NULL, email = NULL, password_hash = NULL, last_seen_at = NULL, role = 'user',
@@ -55,7 +62,7 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number]>(
   ), tombstoned AS (
     UPDATE messages SET ${TOMBSTONE}, changed_xid = ${CURRENT_XID}
      WHERE sender_id = $1 AND deleted_at IS NULL AND EXISTS (SELECT FROM erased)
-    RETURNING recipient_id, read_at
+    RETURNING id, sender_id, recipient_id, read_at
   ), unreacted AS (
     UPDATE messages SET changed_xid = ${CURRENT_XID}, reactions = ${reactionsWithout('$1')}
      WHERE recipient_id = $1
@@ -79,7 +86,8 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number]>(
     DELETE FROM sessions WHERE user_id = $1 AND EXISTS (SELECT FROM erased)
   ), blocks_gone AS (
     DELETE FROM blocks WHERE (blocker_id = $1 OR blocked_id = $1) AND EXISTS (SELECT FROM erased)
-  )
+  ), ${writeOutbox('tombstones_outboxed', 'message.deleted', 'tombstoned', MESSAGE_EVENT, '$2')},
+  ${writeOutbox('outboxed', 'user.deleted', 'erased', { subject: 'id', actor: 'id' }, '$2')}
   SELECT (SELECT count(*) FROM tombstoned)::int AS tombstoned, (SELECT count(*) FROM unreacted)::int AS unreacted
     FROM erased`,
 );

@@ -7,6 +7,7 @@ import { PreparedStatements, runPrepared } from '../database/prepared-statements
 import { EventBus } from '../events/event-bus.js';
 import { ERASE_ACCOUNT, EXPORT_HEAD, EXPORT_MESSAGES, LOCK_ACCOUNT } from './account.queries.js';
 import { ExportStream } from './export-stream.js';
+import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 /** Rows per FETCH of the export's cursor: what the process holds of the messages at any time. */
 const EXPORT_BATCH_ROWS = 500;
@@ -16,6 +17,7 @@ export class AccountsService {
   constructor(
     private readonly statements: PreparedStatements,
     private readonly events: EventBus,
+    private readonly outbox: OutboxSwitch,
   ) {}
 
   /**
@@ -29,7 +31,7 @@ export class AccountsService {
     }
     const erased = await this.statements.transaction(async (tx) => {
       await tx.rows(LOCK_ACCOUNT, [caller.id]);
-      return (await tx.rows(ERASE_ACCOUNT, [caller.id]))[0];
+      return (await tx.rows(ERASE_ACCOUNT, [caller.id, this.outbox.enabled]))[0];
     });
     // Deleted meanwhile by another request of the same user, which announced it.
     if (!erased) throw new UnauthorizedException('This account was deleted');

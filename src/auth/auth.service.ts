@@ -24,6 +24,7 @@ import {
   TOUCH_LAST_SEEN,
 } from './session.queries.js';
 import { generateToken, hashToken } from './tokens.js';
+import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -41,6 +42,7 @@ export class AuthService {
   constructor(
     private readonly statements: PreparedStatements,
     private readonly events: EventBus,
+    private readonly outbox: OutboxSwitch,
     config: ConfigService<Environment, true>,
   ) {
     this.tokenTtlSeconds = config.get('TOKEN_TTL', { infer: true });
@@ -56,6 +58,7 @@ export class AuthService {
         passwordHash,
         hashToken(token),
         this.tokenTtlSeconds,
+        this.outbox.enabled,
       ]);
       return { token, user: toCurrentUserDto(user) };
     } catch (error) {

@@ -7,6 +7,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import type { UserRole } from '../common/caller/auth-user.js';
 import { prepared } from '../database/prepared-statements.js';
+import { writeOutbox } from '../outbox/outbox.js';
 
 /** The profile columns of a user aliased `u`, as the API writes them. */
 const PROFILE_COLUMNS = `u.id AS user_id, u.username, u.email, ${isoTimestamp('u.created_at')} AS created_at`;
@@ -47,7 +48,7 @@ export const TOUCH_LAST_SEEN = prepared<never, [userId: number]>(
 /** A new user and their first session. A taken name or email fails on users_*_lower_key. */
 export const SIGN_UP = prepared<
   ProfileRow,
-  [username: string, email: string, passwordHash: string, tokenHash: Buffer, ttlSeconds: number]
+  [username: string, email: string, passwordHash: string, tokenHash: Buffer, ttlSeconds: number, outbox: boolean]
 >(
   'sign_up',
   `WITH u AS (
@@ -55,7 +56,7 @@ export const SIGN_UP = prepared<
     RETURNING id, username, email, created_at
   ), session AS (
     INSERT INTO sessions (user_id, token_hash, expires_at) SELECT id, $4, now() + make_interval(secs => $5) FROM u
-  )
+  ), ${writeOutbox('outboxed', 'user.created', 'u', { subject: 'id', actor: 'id' }, '$6')}
   SELECT ${PROFILE_COLUMNS} FROM u`,
 );
 

@@ -8,6 +8,7 @@ import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID, SETTLED_HORIZON } from '../database/transaction-stamp.js';
 import { MESSAGE_COLUMNS, type MessageRow } from '../messages/message.mapper.js';
 import { lockConversation } from '../messages/message.queries.js';
+import { writeOutbox } from '../outbox/outbox.js';
 
 /** A chat with its peer's name, and its last message's columns. */
 export interface ChatRow extends MessageRow {
@@ -55,7 +56,10 @@ export const NEWER_PAGE = prepared<MessageRow, [...Conversation, afterId: number
 
 // messages_unread_idx, which holds no deleted message: a delete already took it off the count. Under the conversation's locks (message.queries.ts), like a send: the reader's
 // count drops by exactly the rows this statement marked, and the sender's row learns how far it was read.
-export const MARK_READ = prepared<MarkedRow, [readerId: number, senderId: number, upToId: number | string]>(
+export const MARK_READ = prepared<
+  MarkedRow,
+  [readerId: number, senderId: number, upToId: number | string, outbox: boolean]
+>(
   'mark_read',
   `WITH ${lockConversation('$1', '$2')}, marked AS (
     UPDATE messages SET read_at = now()
@@ -72,7 +76,7 @@ export const MARK_READ = prepared<MarkedRow, [readerId: number, senderId: number
     UPDATE chats SET peer_read_up_to = GREATEST(peer_read_up_to, counted.up_to_id), changed_xid = ${CURRENT_XID}
       FROM counted
      WHERE owner_id = $2 AND peer_id = $1 AND counted.updated > 0
-  )
+  ), ${writeOutbox('outboxed', 'message.read', 'counted', { subject: 'up_to_id', actor: '$1', peer: '$2' }, '$4', 'counted.updated > 0')}
   SELECT updated, up_to_id, ${isoTimestamp('read_at')} AS read_at FROM counted`,
 );
 

@@ -21,6 +21,7 @@ import {
   SYNC_CHATS,
   SYNC_MESSAGES,
 } from './chat.queries.js';
+import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 /** More changed chats, or changed messages, than this since a cursor: the client reloads GET /chat instead. */
 export const SYNC_LIMIT = 200;
@@ -42,6 +43,7 @@ export class ChatsService {
     private readonly statements: PreparedStatements,
     private readonly usersService: UsersService,
     private readonly events: EventBus,
+    private readonly outbox: OutboxSwitch,
   ) {}
 
   async listChats(ownerId: number, query: PageQueryDto): Promise<ChatPageDto> {
@@ -104,7 +106,12 @@ export class ChatsService {
     upToId?: number,
     originSocketId?: string,
   ): Promise<MarkReadResultDto> {
-    const [marked] = await this.statements.rows(MARK_READ, [readerId, senderId, upToId ?? String(MAX_BIGINT)]);
+    const [marked] = await this.statements.rows(MARK_READ, [
+      readerId,
+      senderId,
+      upToId ?? String(MAX_BIGINT),
+      this.outbox.enabled,
+    ]);
     if (marked.up_to_id === null || marked.read_at === null) {
       // Nothing was unread: a 404 if the sender does not exist, else nothing to announce.
       await this.usersService.assertExists(senderId);

@@ -65,6 +65,11 @@ export interface StatementRunner {
   ): Promise<Row[]>;
 }
 
+/** A transaction's statements, and its connection for a library that writes in the same transaction (the job queue). */
+export interface TransactionRunner extends StatementRunner {
+  readonly client: pg.PoolClient;
+}
+
 @Injectable()
 export class PreparedStatements implements StatementRunner {
   private readonly logger = new Logger(PreparedStatements.name);
@@ -109,12 +114,12 @@ export class PreparedStatements implements StatementRunner {
    * Runs `work` in one transaction on one connection of the pool: committed if it resolves, rolled back if it
    * throws. For the few writes that are two statements (a statement each feature owns) and must commit together.
    */
-  async transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await work({ rows: (statement, values) => runPrepared(client, statement, values) });
+      const result = await work({ client, rows: (statement, values) => runPrepared(client, statement, values) });
       await client.query('COMMIT');
       return result;
     } catch (error) {

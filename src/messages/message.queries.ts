@@ -18,6 +18,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
+import { writeOutbox } from '../outbox/outbox.js';
 import { MESSAGE_COLUMNS, MESSAGE_FIELDS, type MessageRow } from './message.mapper.js';
 
 // Advisory lock classes (the two-integer key space, apart from the migrations' bigint lock).
@@ -52,6 +53,9 @@ const allowedAfterLocks = (userA: string, userB: string, from = 'conversation_lo
   )`;
 const ALLOWED = allowedAfterLocks('$1', '$2');
 
+/** A message's event in the outbox: the message, by its sender, to its recipient. */
+export const MESSAGE_EVENT = { subject: 'id', actor: 'sender_id', peer: 'recipient_id' };
+
 export interface SentRow extends MessageRow {
   /** The key was already used: this is the message stored the first time. */
   replayed: boolean;
@@ -71,7 +75,14 @@ const UPSERT_CHATS = `
 // user, and then so does the reply.
 export const SEND = prepared<
   SentRow,
-  [senderId: number, recipientId: number, text: string, clientKey: string | null, replyToId: number | null]
+  [
+    senderId: number,
+    recipientId: number,
+    text: string,
+    clientKey: string | null,
+    replyToId: number | null,
+    outbox: boolean,
+  ]
 >(
   'send',
   `WITH ${lockConversation('$1', '$2')}, ${ALLOWED}, message AS (
@@ -83,7 +94,8 @@ export const SEND = prepared<
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
-  ), chat_rows AS (${UPSERT_CHATS})
+  ), chat_rows AS (${UPSERT_CHATS}),
+  ${writeOutbox('outboxed', 'message.created', 'message', MESSAGE_EVENT, '$6')}
   SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`,
 );
 
@@ -96,7 +108,7 @@ export const FIND_BY_CLIENT_KEY = prepared<SentRow, [senderId: number, clientKey
 /** `skipped`: the users a block separates from the sender, whom the live announcement must skip too. */
 export const BROADCAST = prepared<
   { sent: number; created: string; skipped: number[] },
-  [senderId: number, text: string]
+  [senderId: number, text: string, outbox: boolean]
 >(
   'broadcast',
   `WITH broadcast_locked AS (
@@ -116,7 +128,8 @@ export const BROADCAST = prepared<
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
-  ), chat_rows AS (${UPSERT_CHATS})
+  ), chat_rows AS (${UPSERT_CHATS}),
+  ${writeOutbox('outboxed', 'message.created', 'message', MESSAGE_EVENT, '$3')}
   SELECT count(*)::int AS sent, ${isoTimestamp('now()')} AS created,
          ARRAY(SELECT (peer).user_id FROM unreachable WHERE (peer).by_block) AS skipped
     FROM message`,
@@ -174,14 +187,18 @@ export const FIND_VISIBLE = prepared<VisibleRow, [messageId: number, callerId: n
 );
 
 // Same text: no row, no stamp, no event.
-export const EDIT = prepared<MessageRow, [messageId: number, senderId: number, text: string, windowSeconds: number]>(
+export const EDIT = prepared<
+  MessageRow,
+  [messageId: number, senderId: number, text: string, windowSeconds: number, outbox: boolean]
+>(
   'edit_message',
   `WITH ${LOCK_TARGET}, ${ALLOWED_FOR_TARGET}, edited AS (
     UPDATE messages SET body = $3, edited_at = now(), changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND sender_id = $2 AND deleted_at IS NULL AND body <> $3 AND ${withinWindow('$4')}
        AND EXISTS (SELECT FROM allowed)
     RETURNING ${MESSAGE_FIELDS}
-  ), ${touchChats('edited')}
+  ), ${touchChats('edited')},
+  ${writeOutbox('outboxed', 'message.updated', 'edited', MESSAGE_EVENT, '$5')}
   SELECT ${MESSAGE_COLUMNS} FROM edited m`,
 );
 
@@ -201,26 +218,31 @@ export const TOMBSTONE = `body = '', reactions = NULL, reply_to_id = NULL, edite
  * unread message stops counting as unread (and MARK_READ never marks it). `target` is the CTE that locks the
  * message's conversation; `condition` says whose and when.
  */
-const deleteForEveryone = (target: string, condition: string) => `WITH ${target}, deleted AS (
+const deleteForEveryone = (target: string, condition: string, outbox: string) => `WITH ${target}, deleted AS (
     UPDATE messages SET ${TOMBSTONE}, changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND deleted_at IS NULL AND ${condition}
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING id, sender_id, recipient_id, read_at, deleted_at
-  ), ${touchChats('deleted', 'x.read_at IS NULL')}
+  ), ${touchChats('deleted', 'x.read_at IS NULL')},
+  ${writeOutbox('outboxed', 'message.deleted', 'deleted', MESSAGE_EVENT, outbox)}
   SELECT id, sender_id, recipient_id, ${isoTimestamp('deleted_at')} AS deleted_at FROM deleted`;
 
-export const DELETE = prepared<DeletedRow, [messageId: number, senderId: number, windowSeconds: number]>(
+export const DELETE = prepared<
+  DeletedRow,
+  [messageId: number, senderId: number, windowSeconds: number, outbox: boolean]
+>(
   'delete_message',
-  deleteForEveryone(LOCK_TARGET, `sender_id = $2 AND ${withinWindow('$3')}`),
+  deleteForEveryone(LOCK_TARGET, `sender_id = $2 AND ${withinWindow('$3')}`, '$4'),
 );
 
 // A moderator's delete (a report resolved with delete_message): whoever sent the message, whenever.
-export const DELETE_AS_MODERATOR = prepared<DeletedRow, [messageId: number]>(
+export const DELETE_AS_MODERATOR = prepared<DeletedRow, [messageId: number, outbox: boolean]>(
   'delete_message_as_moderator',
   deleteForEveryone(
     `target AS (SELECT sender_id, recipient_id FROM messages WHERE id = $1::bigint),
     ${lockConversation('target.sender_id', 'target.recipient_id', 'target')}`,
     'TRUE',
+    '$2',
   ),
 );
 

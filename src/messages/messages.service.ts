@@ -34,6 +34,7 @@ import {
   SEND,
   type VisibleRow,
 } from './message.queries.js';
+import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 /** Distinct reactions one user may put on one message: a reaction flood cannot grow a row without bound. */
 export const MAX_REACTIONS_PER_USER = 20;
@@ -87,6 +88,7 @@ export class MessagesService {
   constructor(
     private readonly statements: PreparedStatements,
     private readonly events: EventBus,
+    private readonly outbox: OutboxSwitch,
     config: ConfigService<Environment, true>,
   ) {
     this.editWindowSeconds = config.get('MESSAGE_EDIT_WINDOW_SECONDS', { infer: true });
@@ -108,7 +110,14 @@ export class MessagesService {
     }
     if (replyToId !== undefined && replyToId !== null) await this.assertReplyable(senderId, recipientId, replyToId);
     try {
-      let [row] = await this.statements.rows(SEND, [senderId, recipientId, text, clientKey ?? null, replyToId ?? null]);
+      let [row] = await this.statements.rows(SEND, [
+        senderId,
+        recipientId,
+        text,
+        clientKey ?? null,
+        replyToId ?? null,
+        this.outbox.enabled,
+      ]);
       // No row only when the key was taken, possibly by a send committed after this statement began:
       // a second statement sees it.
       if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
@@ -132,7 +141,7 @@ export class MessagesService {
 
   /** One message to every other user, in one statement (one transaction). */
   async sendToAll(senderId: number, text: string): Promise<BroadcastResultDto> {
-    const [{ sent, created, skipped }] = await this.statements.rows(BROADCAST, [senderId, text]).catch(rethrowRefusal);
+    const [{ sent, created, skipped }] = await this.statements.rows(BROADCAST, [senderId, text, this.outbox.enabled]).catch(rethrowRefusal);
     if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created, skippedUserIds: skipped });
     return { sent };
   }
@@ -140,7 +149,7 @@ export class MessagesService {
   /** Replaces the text of the caller's own message; the same text again changes nothing. */
   async editMessage(callerId: number, messageId: number, text: string, originSocketId?: string): Promise<MessageDto> {
     const [row] = await this.statements
-      .rows(EDIT, [messageId, callerId, text, this.editWindowSeconds])
+      .rows(EDIT, [messageId, callerId, text, this.editWindowSeconds, this.outbox.enabled])
       .catch(rethrowRefusal);
     if (row) return this.announceUpdate(toMessageDto(row), originSocketId);
     const current = await this.findForSender(callerId, messageId, {
@@ -153,7 +162,7 @@ export class MessagesService {
 
   /** Deletes the caller's own message for everyone, leaving a tombstone; deleting it again changes nothing. */
   async deleteMessage(callerId: number, messageId: number, originSocketId?: string): Promise<void> {
-    const [row] = await this.statements.rows(DELETE, [messageId, callerId, this.deleteWindowSeconds]);
+    const [row] = await this.statements.rows(DELETE, [messageId, callerId, this.deleteWindowSeconds, this.outbox.enabled]);
     if (row) {
       this.announceDelete(row, originSocketId);
       return;
@@ -169,7 +178,7 @@ export class MessagesService {
    */
   async deleteAsModerator<T>(messageId: number, alongside: (tx: StatementRunner) => Promise<T>): Promise<T> {
     const { deleted, result } = await this.statements.transaction(async (tx) => {
-      const [row] = await tx.rows(DELETE_AS_MODERATOR, [messageId]);
+      const [row] = await tx.rows(DELETE_AS_MODERATOR, [messageId, this.outbox.enabled]);
       return { deleted: row, result: await alongside(tx) };
     });
     if (deleted) this.announceDelete(deleted, undefined);

@@ -10,6 +10,7 @@
 import type { UserRole } from '../common/caller/auth-user.js';
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
+import { writeOutbox } from '../outbox/outbox.js';
 import type { ReportReason } from './dto/create-report.dto.js';
 import type { ReportStatus } from './dto/list-reports-query.dto.js';
 import type { Resolution } from './dto/resolve-report.dto.js';
@@ -27,16 +28,26 @@ export interface ReportReceiptRow {
  */
 export const CREATE_REPORT = prepared<
   ReportReceiptRow,
-  [reporterId: number, userId: number, messageId: number | null, reason: ReportReason, details: string | null]
+  [
+    reporterId: number,
+    userId: number,
+    messageId: number | null,
+    reason: ReportReason,
+    details: string | null,
+    outbox: boolean,
+  ]
 >(
   'create_report',
-  `INSERT INTO reports (reporter_id, reported_user_id, reported_username, message_id, message_text, reason, details)
-   SELECT $1, u.id, u.username, m.id, m.body, $4, $5
-     FROM users u
-     LEFT JOIN messages m
-       ON m.id = $3::bigint AND (m.sender_id, m.recipient_id) IN (($1, u.id), (u.id, $1))
-    WHERE u.id = $2 AND ($3::bigint IS NULL OR m.id IS NOT NULL)
-   RETURNING id, status, ${isoTimestamp('created_at')} AS created`,
+  `WITH report AS (
+    INSERT INTO reports (reporter_id, reported_user_id, reported_username, message_id, message_text, reason, details)
+    SELECT $1, u.id, u.username, m.id, m.body, $4, $5
+      FROM users u
+      LEFT JOIN messages m
+        ON m.id = $3::bigint AND (m.sender_id, m.recipient_id) IN (($1, u.id), (u.id, $1))
+     WHERE u.id = $2 AND ($3::bigint IS NULL OR m.id IS NOT NULL)
+    RETURNING id, status, created_at, reporter_id, reported_user_id
+  ), ${writeOutbox('outboxed', 'report.created', 'report', { subject: 'id', actor: 'reporter_id', peer: 'reported_user_id' }, '$6')}
+  SELECT id, status, ${isoTimestamp('created_at')} AS created FROM report`,
 );
 
 export interface ReportRow {

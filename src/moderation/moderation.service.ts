@@ -19,6 +19,7 @@ import {
   type ResolveParams,
   UNSUSPEND,
 } from './moderation.queries.js';
+import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 function toReportDto(row: ReportRow): ReportDto {
   return {
@@ -56,6 +57,7 @@ export class ModerationService {
     private readonly events: EventBus,
     private readonly messages: MessagesService,
     private readonly users: UsersService,
+    private readonly outbox: OutboxSwitch,
   ) {}
 
   /** Stores a report with its evidence; it blocks nothing and tells the reported user nothing. */
@@ -68,6 +70,7 @@ export class ModerationService {
       messageId,
       dto.reason,
       dto.details ?? null,
+      this.outbox.enabled,
     ]);
     if (!row) {
       await this.users.assertExists(dto.user_id);

@@ -1,5 +1,5 @@
 /*
- * Where the database and rate-limit code report to metrics, without depending
+ * Where the database, rate-limit and notification code report to metrics, without depending
  * on them: metrics.ts fills these in when METRICS_PORT is set; unset, each
  * call site pays one property read.
  */
@@ -8,4 +8,6 @@ export const observers: {
   statement?: (name: string, seconds: number) => void;
   /** A request was refused with 429 by the limits of `group`. */
   rateLimited?: (group: string) => void;
+  /** A push or a webhook delivery attempt ended with `outcome` (src/notifications). */
+  delivery?: (channel: 'push' | 'webhook', outcome: string) => void;
 } = {};

@@ -70,6 +70,16 @@ export class Presence {
     );
   }
 
+  /**
+   * Whether the user has a socket on any process now (the adapter asks the others), for the offline pushes.
+   * False before the gateway has started: nobody can be connected yet.
+   */
+  async isConnected(userId: number): Promise<boolean> {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset until the gateway attaches it
+    if (!this.server) return false;
+    return (await this.server.in(userRoom(userId)).fetchSockets()).length > 0;
+  }
+
   stop(): void {
     for (const timer of this.goingOffline.values()) clearTimeout(timer);
     this.goingOffline.clear();

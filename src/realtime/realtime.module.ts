@@ -6,9 +6,13 @@ import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeRelay } from './realtime.relay.js';
 
-/* Top level: listens to the features' events and owns every socket; no feature imports it. */
+/*
+ * Top level: listens to the features' events and owns every socket; no feature imports it. Presence is exported
+ * for the offline pushes (src/notifications), which ask whether a user is connected anywhere.
+ */
 @Module({
   imports: [AuthModule, UsersModule, BlocksModule],
   providers: [RealtimeGateway, RealtimeRelay, Presence],
+  exports: [Presence],
 })
 export class RealtimeModule {}
