@@ -1,14 +1,16 @@
 /*
  * The layering of docs/architecture.md, checked in CI (npm run lint:deps).
- * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability.
+ * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability, src/outbox (the
+ * events a statement writes for offline reach) and src/queue (the durable job queue).
  * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
  * Features: src/users, src/messages, src/chats, src/auth, src/health, src/moderation (it builds on users and
  * messages, and no feature builds on it), and src/accounts on top of them all.
- * Above them: src/realtime (listens to the features' events) and the composition
+ * Above them: src/realtime (listens to the features' events), src/notifications (offline reach: drains the
+ * outbox into jobs, asks realtime who is connected) and the composition
  * files at src/ (app.module, app.setup, main, server, workers, data-source-options, and the entry-point
  * scripts write-openapi and check-breaking), which build on src/docs (the documents createApp serves).
  */
-const GROUND = '^src/(common|config|database|events|redis|observability)/';
+const GROUND = '^src/(common|config|database|events|redis|observability|outbox|queue)/';
 const FEATURES = '^src/(users|messages|chats|auth|health|moderation|accounts)/';
 const COMPOSITION = '^src/[^/]+\\.ts$';
 
@@ -26,7 +28,7 @@ module.exports = {
       severity: 'error',
       comment: 'The ground floor sits below every feature: it may not know any of them.',
       from: { path: GROUND },
-      to: { path: [FEATURES, '^src/rate-limits/', '^src/realtime/', '^src/docs/', COMPOSITION] },
+      to: { path: [FEATURES, '^src/rate-limits/', '^src/realtime/', '^src/notifications/', '^src/docs/', COMPOSITION] },
     },
     {
       name: 'common-is-the-lowest-floor',
@@ -42,6 +44,13 @@ module.exports = {
       comment: 'Features publish events after commit; realtime/ listens. Never the other way round.',
       from: { path: [FEATURES, GROUND, '^src/rate-limits/'] },
       to: { path: '^src/realtime/' },
+    },
+    {
+      name: 'only-the-composition-imports-notifications',
+      severity: 'error',
+      comment: 'Offline reach sits at the top beside realtime: features write the outbox, never call it.',
+      from: { path: '^src/', pathNot: ['^src/notifications/', COMPOSITION] },
+      to: { path: '^src/notifications/' },
     },
     {
       name: 'nothing-imports-the-composition',
@@ -104,7 +113,7 @@ module.exports = {
       comment: 'A file nothing imports is dead (entry points, specs and configs aside).',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^src/cli\\.ts$', '^ormconfig\\.ts$', '^src/write-openapi\\.ts$', '^bench/(run|explain|http-floor|export)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
+        pathNot: ['\\.d\\.ts$', '\\.spec\\.ts$', '\\.e2e-spec\\.ts$', '^src/main\\.ts$', '^src/cli\\.ts$', '^ormconfig\\.ts$', '^src/write-openapi\\.ts$', '^bench/(run|explain|http-floor|export|notifications)\\.ts$', '^test/support/(global-setup|global-teardown|e2e-env)\\.'],
       },
       to: {},
     },

@@ -15,6 +15,9 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
+import { QueueModule } from './queue/queue.module.js';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -39,6 +42,8 @@ export class AppModule {
         }),
         DatabaseModule,
         EventsModule,
+        OutboxModule,
+        QueueModule,
         RedisModule,
         AuthModule,
         UsersModule,
@@ -49,6 +54,7 @@ export class AppModule {
         AccountsModule,
         HealthModule,
         RealtimeModule,
+        NotificationsModule,
       ],
       providers: [
         // Global guards run in the order they are registered: the token guard first, so that the

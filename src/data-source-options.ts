@@ -10,6 +10,8 @@ import { User } from './users/user.entity.js';
 import { Block } from './blocks/block.entity.js';
 import { ModerationAction } from './moderation/moderation-action.entity.js';
 import { Report } from './moderation/report.entity.js';
+import { PushSubscription } from './notifications/push/push-subscription.entity.js';
+import { OutboxEvent } from './outbox/outbox-event.entity.js';
 import { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './database/migrations/1764100000000-MessageIdempotencyKey.js';
 import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
@@ -17,8 +19,9 @@ import { ChatListIndexOnly1764300000000 } from './database/migrations/1764300000
 import { ChatChangeLog1764400000000 } from './database/migrations/1764400000000-ChatChangeLog.js';
 import { MessageChanges1764500000000 } from './database/migrations/1764500000000-MessageChanges.js';
 import { SafetyAndAccounts1764600000000 } from './database/migrations/1764600000000-SafetyAndAccounts.js';
+import { OfflineReach1764700000000 } from './database/migrations/1764700000000-OfflineReach.js';
 
-export const entities = [User, Session, Message, Chat, Block, Report, ModerationAction];
+export const entities = [User, Session, Message, Chat, Block, Report, ModerationAction, OutboxEvent, PushSubscription];
 export const migrations = [
   InitialSchema1764000000000,
   MessageIdempotencyKey1764100000000,
@@ -27,6 +30,7 @@ export const migrations = [
   ChatChangeLog1764400000000,
   MessageChanges1764500000000,
   SafetyAndAccounts1764600000000,
+  OfflineReach1764700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -8,6 +8,8 @@ import { connectDatabase } from './database/database-connection.js';
 import { PreparedStatements } from './database/prepared-statements.js';
 import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
+import { Notifications } from './notifications/notifications.service.js';
+import { JobQueue } from './queue/job-queue.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
 
 /** `beforeExit`: awaited after the app has closed, before a graceful exit (tracing's last spans). */
@@ -26,6 +28,8 @@ export async function serve(
     metrics.watchPool(() => statements.currentPool());
     const gateway = app.get(RealtimeGateway);
     metrics.watchSockets(() => gateway.server?.engine.clientsCount ?? 0);
+    const queue = app.get(JobQueue);
+    metrics.watchQueue(() => (queue.state === 'running' ? queue.depths() : undefined));
     // A worker's metrics are served by its primary (workers.ts), which aggregates them all.
     if (!cluster.isWorker) {
       await metricsModule?.serveMetrics(env.METRICS_PORT as number, { aggregate: false });
@@ -64,4 +68,5 @@ export async function serve(
   server.headersTimeout = env.HEADERS_TIMEOUT_MS;
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
   await connectDatabase(app.get(DataSource), undefined, { migrate: env.MIGRATIONS_RUN === 'true' });
+  await app.get(Notifications).start();
 }

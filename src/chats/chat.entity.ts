@@ -9,7 +9,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * (migration LeanBroadcastWrites).
  */
 @Entity('chats')
-// (owner_id, last_message_id) INCLUDE (peer_id, unread_count): TypeORM cannot declare INCLUDE, the migration does.
+// (owner_id, last_message_id) INCLUDE (peer_id, unread_count, muted_until): TypeORM cannot declare INCLUDE, the migration does.
 @Index('chats_owner_id_last_message_id_idx', { synchronize: false })
 @Index('chats_owner_id_changed_xid_idx', ['ownerId', 'changedXid'])
 @Check('chats_unread_count_not_negative', 'unread_count >= 0')
@@ -33,4 +33,8 @@ export class Chat {
   /** The highest of the owner's messages that the peer has marked read. */
   @Column({ name: 'peer_read_up_to', type: 'bigint', default: 0 })
   peerReadUpTo!: string;
+
+  /** The owner muted this chat until then ('infinity': until unmuted): no pushes. Null: not muted. */
+  @Column({ name: 'muted_until', type: 'timestamptz', nullable: true })
+  mutedUntil!: Date | null;
 }

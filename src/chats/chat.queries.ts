@@ -18,17 +18,24 @@ export interface ChatRow extends MessageRow {
   peer_deleted: boolean;
   unread_count: number;
   last_message_id: string;
+  /** ISO 8601, 'infinity' (until unmuted), or null (not muted, or a mute that has run out). */
+  muted_until: string | null;
 }
 
 /** A pair of user ids as messages_conversation_idx orders them: (LEAST, GREATEST). */
 type Conversation = [lowerUserId: number, higherUserId: number];
 
+/** `c.muted_until` as ChatRow has it: a mute that has run out reads as none. */
+const MUTED_UNTIL = `CASE WHEN c.muted_until = 'infinity' THEN 'infinity'
+          WHEN c.muted_until > now() THEN ${isoTimestamp('c.muted_until')} END AS muted_until`;
+
 // chats_owner_id_last_message_id_idx: the page of chats is picked first, from the index alone, and only
 // its rows are joined to their peer and last message.
 export const LIST_CHATS = prepared<ChatRow, [ownerId: number, beforeMessageId: string, limit: number]>(
   'list_chats',
-  `SELECT c.peer_id, u.username, u.deleted_at IS NOT NULL AS peer_deleted, c.unread_count, c.last_message_id, ${MESSAGE_COLUMNS}
-     FROM (SELECT peer_id, unread_count, last_message_id FROM chats
+  `SELECT c.peer_id, u.username, u.deleted_at IS NOT NULL AS peer_deleted, c.unread_count, c.last_message_id,
+          ${MUTED_UNTIL}, ${MESSAGE_COLUMNS}
+     FROM (SELECT peer_id, unread_count, last_message_id, muted_until FROM chats
             WHERE owner_id = $1 AND last_message_id < $2::bigint
             ORDER BY last_message_id DESC
             LIMIT $3) c
@@ -97,9 +104,9 @@ export type SyncRow = { horizon: string } & (
 export const SYNC_CHATS = prepared<SyncRow, [ownerId: number, sinceXid: string, limit: number]>(
   'sync_chats',
   `SELECT h.horizon, c.peer_id, u.username, CASE WHEN u.id IS NOT NULL THEN u.deleted_at IS NOT NULL END AS peer_deleted,
-          c.unread_count, c.last_message_id, c.peer_read_up_to, ${MESSAGE_COLUMNS}
+          c.unread_count, c.last_message_id, c.peer_read_up_to, ${MUTED_UNTIL}, ${MESSAGE_COLUMNS}
      FROM (SELECT ${SETTLED_HORIZON} AS horizon) h
-     LEFT JOIN (SELECT peer_id, unread_count, last_message_id, peer_read_up_to FROM chats
+     LEFT JOIN (SELECT peer_id, unread_count, last_message_id, peer_read_up_to, muted_until FROM chats
                  WHERE owner_id = $1 AND changed_xid >= $2::bigint
                  ORDER BY changed_xid
                  LIMIT $3) c ON true
@@ -122,4 +129,13 @@ export const SYNC_MESSAGES = prepared<MessageRow, [userId: number, sinceXid: str
     
     ORDER BY m.changed_xid, m.id
     LIMIT $3`,
+);
+
+// chats_pkey. No row: the caller has no chat with that user (nothing to mute). Stamped like every change of a chat
+// row, so the caller's other devices learn of it through GET /sync.
+export const SET_MUTE = prepared<{ muted_until: string | null }, [ownerId: number, peerId: number, until: string | null]>(
+  'set_chat_mute',
+  `UPDATE chats c SET muted_until = $3::timestamptz, changed_xid = ${CURRENT_XID}
+    WHERE owner_id = $1 AND peer_id = $2
+   RETURNING ${MUTED_UNTIL}`,
 );

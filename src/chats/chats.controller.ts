@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/caller/auth-user.js';
 import { CurrentUser } from '../common/caller/current-user.decorator.js';
@@ -13,6 +13,7 @@ import { SyncPageDto } from './dto/sync-page.dto.js';
 import { SyncQueryDto } from './dto/sync-query.dto.js';
 import { HistoryQueryDto } from './dto/history-query.dto.js';
 import { MarkReadDto } from './dto/mark-read.dto.js';
+import { MuteChatDto } from './dto/mute-chat.dto.js';
 import { ChatsService } from './chats.service.js';
 
 @ApiTags('chats')
@@ -74,5 +75,26 @@ export class ChatsController {
     @OriginSocket() originSocketId: string | undefined,
   ): Promise<MarkReadResultDto> {
     return this.chatsService.markChatRead(caller.id, params.user_id, dto.up_to_id, originSocketId);
+  }
+
+  /**
+   * Mute a chat: no push notifications for its messages, until `until` or until you unmute.
+   * @remarks The chat still counts unread and still updates live; GET /chat shows `muted` and `muted_until`. Muting
+   * again replaces the end. A user you have no chat with is a 404.
+   */
+  @Put('chats/:user_id/mute')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBody({ type: MuteChatDto, required: false })
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  async muteChat(@CurrentUser() caller: AuthUser, @Param() params: UserIdParamDto, @Body() dto: MuteChatDto): Promise<void> {
+    await this.chatsService.setMute(caller.id, params.user_id, true, dto.until);
+  }
+
+  /** Unmute a chat; also when it was not muted. */
+  @Delete('chats/:user_id/mute')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  async unmuteChat(@CurrentUser() caller: AuthUser, @Param() params: UserIdParamDto): Promise<void> {
+    await this.chatsService.setMute(caller.id, params.user_id, false);
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { keysetPage, MAX_BIGINT } from '../common/keyset-page.js';
 import type { PageQueryDto } from '../common/page-query.dto.js';
@@ -16,6 +16,7 @@ import {
   type ChatRow,
   LIST_CHATS,
   MARK_READ,
+  SET_MUTE,
   NEWER_PAGE,
   OLDER_PAGE,
   SYNC_CHATS,
@@ -33,6 +34,8 @@ function toChatDto(row: ChatRow): ChatDto {
     username: row.username ?? '',
     deleted: row.peer_deleted,
     unread_count: row.unread_count,
+    muted: row.muted_until !== null,
+    muted_until: row.muted_until === 'infinity' ? null : row.muted_until,
     last_message: toMessageDto(row),
   };
 }
@@ -100,6 +103,18 @@ export class ChatsService {
    * Marks read what `readerId` received from `senderId`, up to `upToId` when given; the receipt's live
    * announcement skips the reader's socket `originSocketId`.
    */
+  /** Mutes (until `until`, or until unmuted) or, with `until` undefined and `mute` false, unmutes a chat. */
+  async setMute(ownerId: number, peerId: number, mute: boolean, until?: string): Promise<void> {
+    if (until !== undefined && !(Date.parse(until) > Date.now())) {
+      throw new BadRequestException('until must be in the future');
+    }
+    const [row] = await this.statements.rows(SET_MUTE, [ownerId, peerId, mute ? (until ?? 'infinity') : null]);
+    if (!row) {
+      await this.usersService.assertExists(peerId);
+      throw new NotFoundException('You have no chat with this user');
+    }
+  }
+
   async markChatRead(
     readerId: number,
     senderId: number,

@@ -2,7 +2,8 @@
  * Probes for orchestrators and balancers. /health/live: the process answers
  * (restart it if not). /health/ready: send it traffic: the database answers,
  * every migration is applied (MIGRATIONS_RUN=false leaves that to a separate
- * job), Redis answers when REDIS_URL is set, and it is not draining.
+ * job), Redis answers when REDIS_URL is set, and it is not draining. It also
+ * reports the job queue (state, pending and failed jobs) without depending on it.
  * GET /health stays as it was for existing clients.
  */
 import { Controller, Get, HttpCode, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
@@ -14,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/caller/public.decorator.js';
 import type { Environment } from '../config/environment.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { JobQueue } from '../queue/job-queue.js';
 import { ProbeDto } from './probe.dto.js';
 import { Readiness } from './readiness.js';
 
@@ -39,6 +41,7 @@ export class ProbesController implements OnApplicationShutdown {
 
   constructor(
     private readonly readiness: Readiness,
+    private readonly queue: JobQueue,
     @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<Environment, true>,
   ) {
@@ -101,6 +104,15 @@ export class ProbesController implements OnApplicationShutdown {
       if (error instanceof ServiceUnavailableException) throw error;
       const down = checks.database ? 'redis' : 'database';
       throw new ServiceUnavailableException(`Not ready: ${down} down`);
+    }
+    // Reported, never a reason to stop traffic: while the queue is down, events wait in the outbox.
+    checks.queue = this.queue.state;
+    if (this.queue.state === 'running') {
+      const depths = await withinTimeout(this.queue.depths(), 'the job queue').catch(() => undefined);
+      if (depths) {
+        checks.queue_pending = String(depths.reduce((sum, depth) => sum + depth.queued, 0));
+        checks.queue_failed = String(depths.reduce((sum, depth) => sum + depth.failed, 0));
+      }
     }
     return { status: 'ok', checks };
   }

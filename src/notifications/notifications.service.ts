@@ -8,7 +8,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions.js';
 import type { Environment } from '../config/environment.js';
 import { OutboxSwitch } from '../outbox/outbox-switch.js';
 import { JobQueue } from '../queue/job-queue.js';
@@ -48,7 +47,7 @@ export class Notifications {
   async start(): Promise<void> {
     if (!this.outbox.enabled) return;
     const webhookUrls = this.config.get('WEBHOOK_URLS', { infer: true });
-    const url = (this.dataSource.options as PostgresConnectionOptions).url as string;
+    const url = (this.dataSource.options as { url: string }).url;
     await this.queue.start(
       url,
       notificationQueues(

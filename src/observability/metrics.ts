@@ -11,6 +11,7 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type pg from 'pg';
 import * as prom from 'prom-client';
+import type { QueueDepth } from '../queue/job-queue.js';
 import { observers } from './hooks.js';
 
 // Seconds; from a cached token lookup (~1 ms) to the 10 s request timeout.
@@ -23,6 +24,8 @@ export interface WorkerMetrics {
   watchPool: (pool: () => pg.Pool | undefined) => void;
   /** The connected-sockets gauge, read at scrape time (summed over the workers by the primary). */
   watchSockets: (count: () => number) => void;
+  /** The job queue's depths, read at scrape time; undefined while the queue is off. */
+  watchQueue: (depths: () => Promise<QueueDepth[]> | undefined) => void;
 }
 
 /**
@@ -111,10 +114,40 @@ export async function collectMetrics(): Promise<WorkerMetrics> {
       this.set(sockets());
     },
   });
+  const deliveries = new prom.Counter({
+    name: 'parley_notification_deliveries_total',
+    help: 'Push and webhook delivery attempts by outcome (delivered, failed, gone, retry, rejected, skipped_*)',
+    labelNames: ['channel', 'outcome'] as const,
+  });
+  observers.delivery = (channel, outcome) => deliveries.inc({ channel, outcome });
+  let queue: () => Promise<QueueDepth[]> | undefined = () => undefined;
+  // Every worker reads the same shared queue: the primary keeps one worker's figure (max), not their sum.
+  const queueJobs = new prom.Gauge({
+    name: 'parley_queue_jobs',
+    help: 'Jobs in the durable queue by queue and state (queued includes deferred retries; failed: retries exhausted)',
+    labelNames: ['queue', 'state'] as const,
+    aggregator: 'max',
+  });
+  new prom.Gauge({
+    name: 'parley_queue_oldest_pending_seconds',
+    help: 'How long the oldest job that is due has waited, by queue (0: none waiting)',
+    labelNames: ['queue'] as const,
+    aggregator: 'max',
+    async collect() {
+      const depths = (await queue()) ?? [];
+      for (const depth of depths) {
+        this.set({ queue: depth.name }, depth.oldestReadySeconds ?? 0);
+        queueJobs.set({ queue: depth.name, state: 'queued' }, depth.queued);
+        queueJobs.set({ queue: depth.name, state: 'active' }, depth.active);
+        queueJobs.set({ queue: depth.name, state: 'failed' }, depth.failed);
+      }
+    },
+  });
   return {
     observeHttp: (method, route, status, seconds) => http.observe({ method, route, status }, seconds),
     watchPool: (source) => (pool = source),
     watchSockets: (count) => (sockets = count),
+    watchQueue: (depths) => (queue = depths),
   };
 }
 

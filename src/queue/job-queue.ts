@@ -34,13 +34,12 @@ const POOL_SIZE = 4;
 export class JobQueue implements OnModuleDestroy {
   private readonly logger = new Logger(JobQueue.name);
   private boss?: PgBoss;
+  /** Off: no channel needs it (nothing was started). */
+  state: 'off' | 'starting' | 'running' = 'off';
 
-  get running(): boolean {
-    return this.boss !== undefined;
-  }
-
-  /** Starts pg-boss on `databaseUrl` and creates `queues`; until then nothing here may be called but `running`. */
+  /** Starts pg-boss on `databaseUrl` and creates `queues`; until then nothing here may be called but `state`. */
   async start(databaseUrl: string, queues: QueueDefinition[]): Promise<void> {
+    this.state = 'starting';
     const boss = new PgBoss({ connectionString: databaseUrl, max: POOL_SIZE, application_name: 'parley-queue' });
     // An error in a background pass (maintenance, a lost connection) is pg-boss's to retry; never a crash.
     boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
@@ -51,6 +50,7 @@ export class JobQueue implements OnModuleDestroy {
       else await boss.createQueue(name, options);
     }
     this.boss = boss;
+    this.state = 'running';
   }
 
   /** Runs `handler` for each job of `queue`, one at a time per `concurrency` slot; a throw is a failed attempt. */
@@ -98,6 +98,7 @@ export class JobQueue implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
+    this.state = 'off';
     // Graceful: running jobs get a few seconds to finish; the rest stay in the queue for the next instance.
     await boss?.stop({ graceful: true, timeout: 5_000 });
   }

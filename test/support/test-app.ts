@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup.js';
 import { connectDatabase } from '../../src/database/database-connection.js';
+import { Notifications } from '../../src/notifications/notifications.service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -39,6 +40,7 @@ export async function createTestApp(
   const app = await withEnv(options.env ?? {}, () => createApp(database.url, { logger: ['error', 'warn'] }));
   await app.init();
   await connectDatabase(app.get(DataSource));
+  await app.get(Notifications).start();
   const http = app.getHttpServer() as App;
   return {
     app,

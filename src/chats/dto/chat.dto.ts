@@ -19,6 +19,12 @@ export class ChatDto {
   @ApiInt32()
   unread_count!: number;
 
+  /** Whether you muted this chat: it still counts unread and updates live, but sends you no push notifications. */
+  muted!: boolean;
+
+  /** When the mute ends (ISO 8601); null when the chat is not muted, or muted until you unmute it. */
+  muted_until!: string | null;
+
   /** The newest message in either direction. */
   last_message!: MessageDto;
 }

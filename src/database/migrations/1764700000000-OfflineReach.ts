@@ -17,7 +17,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   RFC 8291 keys) per device; an endpoint belongs to one user at a time.
  * - `chats.muted_until`: the owner muted this chat until then ('infinity':
  *   until unmuted). A muted chat still counts unread and gets socket events;
- *   it only stops pushes.
+ *   it only stops pushes. It joins the chat list's covering index, which
+ *   stays an index-only scan.
  */
 export class OfflineReach1764700000000 implements MigrationInterface {
   name = 'OfflineReach1764700000000';
@@ -50,10 +51,19 @@ export class OfflineReach1764700000000 implements MigrationInterface {
       `CREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" ("user_id", "id")`,
     );
     await queryRunner.query(`ALTER TABLE "chats" ADD "muted_until" TIMESTAMP WITH TIME ZONE`);
+    // The chat list stays an index-only scan (ChatListIndexOnly) with the mute in its rows.
+    await queryRunner.query(`DROP INDEX "chats_owner_id_last_message_id_idx"`);
+    await queryRunner.query(
+      `CREATE INDEX "chats_owner_id_last_message_id_idx" ON "chats" ("owner_id", "last_message_id") INCLUDE ("peer_id", "unread_count", "muted_until")`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "chats_owner_id_last_message_id_idx"`);
     await queryRunner.query(`ALTER TABLE "chats" DROP COLUMN "muted_until"`);
+    await queryRunner.query(
+      `CREATE INDEX "chats_owner_id_last_message_id_idx" ON "chats" ("owner_id", "last_message_id") INCLUDE ("peer_id", "unread_count")`,
+    );
     await queryRunner.query(`DROP TABLE "push_subscriptions"`);
     await queryRunner.query(`DROP TABLE "outbox"`);
   }
