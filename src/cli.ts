@@ -3,12 +3,15 @@
  *
  *   npm run cli -- moderator grant <username>
  *   npm run cli -- moderator revoke <username>
+ *   npm run cli -- webhooks replay-failed
  *
  * It changes the database directly; there is no HTTP route that grants a role. The database is DATABASE_URL's,
  * or else the embedded server's in EMBEDDED_PG_DIR, found the way PostgreSQL itself records it: a running server
  * writes its pid and port to postmaster.pid in its data directory. If that server is up (`npm start` is running),
  * the CLI connects to it; if not, it starts the server on that directory for the one update, then stops it.
  * A role takes effect on the user's next request: every request reads it with the session (AUTHENTICATE).
+ * A replay moves every webhook event kept as failed (after WEBHOOK_RETRY_HOURS) back into the webhook queue, where
+ * the running service delivers it again with a fresh round of retries, under the same webhook-id.
  */
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,8 +23,10 @@ import { embeddedPostgresFailure } from './database/embedded-postgres-errors.js'
 import { reportPgErrors } from './database/pg-errors.js';
 import { runPrepared } from './database/prepared-statements.js';
 import { SET_ROLE } from './moderation/moderation.queries.js';
+import { WEBHOOK_FAILED_QUEUE } from './notifications/notification-queues.js';
+import { JobQueue } from './queue/job-queue.js';
 
-const USAGE = 'usage: npm run cli -- moderator grant|revoke <username>';
+const USAGE = 'usage: npm run cli -- moderator grant|revoke <username>\n       npm run cli -- webhooks replay-failed';
 const ROLES: Record<string, UserRole> = { grant: 'moderator', revoke: 'user' };
 // The embedded server's credentials and database (src/database/embedded-postgres.ts).
 const embeddedUrl = (port: number) => `postgres://postgres:postgres@127.0.0.1:${port}/parley`;
@@ -79,7 +84,35 @@ async function setRole(username: string, role: UserRole): Promise<string> {
   });
 }
 
+/** Moves the failed webhook events back to their queue, every one (pg-boss moves up to 1000 a call). */
+async function replayFailedWebhooks(): Promise<number> {
+  return withDatabase(async (url) => {
+    const queue = new JobQueue();
+    await queue.start(url, []);
+    try {
+      let replayed = 0;
+      for (;;) {
+        const moved = await queue.redrive(WEBHOOK_FAILED_QUEUE);
+        if (moved === 0) return replayed;
+        replayed += moved;
+      }
+    } catch (error) {
+      throw new CliError(
+        `No failed webhook events to replay here (${error instanceof Error ? error.message : String(error)})`,
+      );
+    } finally {
+      await queue.onModuleDestroy();
+    }
+  });
+}
+
 async function main(args: string[]): Promise<void> {
+  if (args[0] === 'webhooks') {
+    if (args[1] !== 'replay-failed' || args.length > 2) throw new CliError(USAGE);
+    const replayed = await replayFailedWebhooks();
+    console.log(`${replayed} failed webhook event(s) moved back to the webhook queue`);
+    return;
+  }
   const [command, verb, username, ...rest] = args;
   const role = ROLES[verb];
   if (command !== 'moderator' || !role || !username || rest.length > 0) throw new CliError(USAGE);

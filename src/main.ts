@@ -28,6 +28,23 @@ async function resolveDatabaseUrl(env: Environment, logger: Logger): Promise<str
   }
 }
 
+/**
+ * Web Push's keys: the environment's; else, with the embedded database, a pair kept with its data; else push is
+ * off, said once here. Set in process.env before the app or any worker starts, so all of them sign alike.
+ */
+async function resolveVapidKeys(env: Environment, logger: Logger): Promise<void> {
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) return;
+  if (env.DATABASE_URL) {
+    logger.log('Web Push is off: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY to turn it on (docs/operations.md)');
+    return;
+  }
+  const { embeddedVapidKeys } = await import('./notifications/push/vapid-key-file.js');
+  const { keys, file, created } = await embeddedVapidKeys(env.EMBEDDED_PG_DIR);
+  if (created) logger.log(`Generated a VAPID key pair for Web Push in ${file}`);
+  process.env.VAPID_PUBLIC_KEY = env.VAPID_PUBLIC_KEY = keys.publicKey;
+  process.env.VAPID_PRIVATE_KEY = env.VAPID_PRIVATE_KEY = keys.privateKey;
+}
+
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   Logger.overrideLogger(createLogger(env));
@@ -40,6 +57,7 @@ async function bootstrap(): Promise<void> {
   }
   // A worker's DATABASE_URL is set by its primary.
   const databaseUrl = cluster.isWorker ? (env.DATABASE_URL as string) : await resolveDatabaseUrl(env, logger);
+  if (cluster.isPrimary) await resolveVapidKeys(env, logger);
   if (cluster.isPrimary && env.WEB_CONCURRENCY > 1) {
     return runWorkers(env.WEB_CONCURRENCY, { DATABASE_URL: databaseUrl }, env.METRICS_PORT);
   }

@@ -14,13 +14,7 @@
 import { isoTimestamp } from '../database/iso-timestamp.js';
 import { prepared } from '../database/prepared-statements.js';
 import { CURRENT_XID } from '../database/transaction-stamp.js';
-import {
-  BROADCAST_LOCK,
-  MESSAGE_EVENT,
-  reactionsWithout,
-  TOMBSTONE,
-  USER_LOCK,
-} from '../messages/message.queries.js';
+import { BROADCAST_LOCK, MESSAGE_EVENT, reactionsWithout, TOMBSTONE, USER_LOCK } from '../messages/message.queries.js';
 import { writeOutbox } from '../outbox/outbox.js';
 
 // The broadcast lock first (the order send_to_all takes its locks in): a send_to_all runs wholly before the

@@ -133,7 +133,10 @@ export const SYNC_MESSAGES = prepared<MessageRow, [userId: number, sinceXid: str
 
 // chats_pkey. No row: the caller has no chat with that user (nothing to mute). Stamped like every change of a chat
 // row, so the caller's other devices learn of it through GET /sync.
-export const SET_MUTE = prepared<{ muted_until: string | null }, [ownerId: number, peerId: number, until: string | null]>(
+export const SET_MUTE = prepared<
+  { muted_until: string | null },
+  [ownerId: number, peerId: number, until: string | null]
+>(
   'set_chat_mute',
   `UPDATE chats c SET muted_until = $3::timestamptz, changed_xid = ${CURRENT_XID}
     WHERE owner_id = $1 AND peer_id = $2

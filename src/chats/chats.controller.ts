@@ -86,7 +86,11 @@ export class ChatsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBody({ type: MuteChatDto, required: false })
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  async muteChat(@CurrentUser() caller: AuthUser, @Param() params: UserIdParamDto, @Body() dto: MuteChatDto): Promise<void> {
+  async muteChat(
+    @CurrentUser() caller: AuthUser,
+    @Param() params: UserIdParamDto,
+    @Body() dto: MuteChatDto,
+  ): Promise<void> {
     await this.chatsService.setMute(caller.id, params.user_id, true, dto.until);
   }
 

@@ -1,5 +1,7 @@
 import { validateEnvironment } from './environment.js';
 
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
 describe('validateEnvironment', () => {
   it('fills in every default', () => {
     expect(validateEnvironment({})).toMatchObject({
@@ -19,6 +21,27 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({}).TRUST_PROXY).toBeUndefined();
   });
 
+  it('reads offline reach off by default, and its lists and switches from strings', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      WEBHOOK_URLS: [],
+      PUSH_PREVIEWS: true,
+      PUSH_ALLOW_INSECURE_ENDPOINTS: false,
+      PUSH_DELAY_MS: 3_000,
+    });
+    expect(
+      validateEnvironment({
+        WEBHOOK_URLS: ' https://hooks.example.com/a , http://10.0.0.2:4000/b,',
+        WEBHOOK_SECRET: SECRET,
+        PUSH_PREVIEWS: 'false',
+        PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
+      }),
+    ).toMatchObject({
+      WEBHOOK_URLS: ['https://hooks.example.com/a', 'http://10.0.0.2:4000/b'],
+      PUSH_PREVIEWS: false,
+      PUSH_ALLOW_INSECURE_ENDPOINTS: true,
+    });
+  });
+
   it('converts numeric strings', () => {
     expect(validateEnvironment({ PORT: '8080', TOKEN_TTL: '3600' })).toMatchObject({ PORT: 8080, TOKEN_TTL: 3600 });
   });
@@ -32,6 +55,10 @@ describe('validateEnvironment', () => {
     ['METRICS_PORT', { METRICS_PORT: '70000' }],
     ['MIGRATIONS_RUN', { MIGRATIONS_RUN: 'no' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+    ['VAPID_SUBJECT', { VAPID_SUBJECT: 'ops@example.com' }],
+    ['WEBHOOK_URLS', { WEBHOOK_URLS: 'https://hooks.example.com/a,ftp://files.example.com', WEBHOOK_SECRET: SECRET }],
+    ['WEBHOOK_SECRET', { WEBHOOK_URLS: 'https://hooks.example.com/a' }],
+    ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'not-a-secret' }],
   ])('refuses a bad %s, naming it', (name, env) => {
     expect(() => validateEnvironment(env)).toThrow(new RegExp(name));
   });

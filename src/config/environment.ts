@@ -4,7 +4,7 @@
  */
 import { applyDecorators, type LogLevel } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate, validateSync } from 'class-validator';
 import { IsTrustProxy } from '../common/trust-proxy.js';
 
 /** Most severe first. */
@@ -86,6 +86,10 @@ export class Environment {
   /** POST /reports per user per window: a report costs a moderator's time, a flood of them a queue. */
   @IntSetting(1)
   RATE_LIMIT_REPORT_PER_USER = 10;
+
+  /** Push subscriptions registered or removed per user per window: each registration may resolve a host name. */
+  @IntSetting(1)
+  RATE_LIMIT_PUSH_PER_USER = 30;
 
   /** GET /current_user/export per user per RATE_LIMIT_EXPORT_WINDOW_SECONDS: each streams the whole account. */
   @IntSetting(1)
@@ -170,18 +174,82 @@ export class Environment {
   @IsIn(['true', 'false'])
   MIGRATIONS_RUN: 'true' | 'false' = 'true';
 
+  /** Web Push (VAPID, RFC 8292) public key, base64url; with the private key it turns push on. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{80,100}$/, { message: 'VAPID_PUBLIC_KEY must be a base64url P-256 public key' })
+  VAPID_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{40,50}$/, { message: 'VAPID_PRIVATE_KEY must be a base64url P-256 private key' })
+  VAPID_PRIVATE_KEY?: string;
+
+  /** Who push services contact about this sender (RFC 8292): a mailto: or https: URL. */
+  @Matches(/^(mailto:|https:\/\/)/, { message: 'VAPID_SUBJECT must be a mailto: or https: URL' })
+  VAPID_SUBJECT = 'mailto:parley@localhost';
+
+  /** How long a message waits unread before it is pushed to an offline recipient, in milliseconds. */
+  @IntSetting(0, 24 * 3600 * 1000)
+  PUSH_DELAY_MS = 3_000;
+
+  /** false: pushes carry who wrote, never what (no `preview`), for deployments that keep content off push services. */
+  @Transform(({ value }: { value: unknown }) => value !== 'false' && value !== false)
+  PUSH_PREVIEWS = true;
+
+  /** true (tests, development): push endpoints may be http: and loopback or private addresses. */
+  @Transform(({ value }: { value: unknown }) => value === 'true' || value === true)
+  PUSH_ALLOW_INSECURE_ENDPOINTS = false;
+
+  /** The first retry of a push the push service refused with a 5xx, in seconds; then doubling, up to 5 minutes. */
+  @IntSetting(1, 3600)
+  PUSH_RETRY_DELAY_SECONDS = 5;
+
+  /** Where events are POSTed (Standard Webhooks), comma-separated; empty: no webhooks. */
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as string[]) : commaSeparated(value)))
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+    {
+      each: true,
+      message: 'WEBHOOK_URLS must be comma-separated http(s) URLs',
+    },
+  )
+  WEBHOOK_URLS: string[] = [];
+
+  /** The shared signing secret, `whsec_` and base64 (Standard Webhooks); required with WEBHOOK_URLS. */
+  @IsOptional()
+  @Matches(/^whsec_[A-Za-z0-9+/=]{32,}$/, {
+    message: 'WEBHOOK_SECRET must be whsec_ followed by base64 (24 bytes or more)',
+  })
+  WEBHOOK_SECRET?: string;
+
+  /** How long an event is retried before it is kept as failed (dead letter), in hours. */
+  @IntSetting(1, 24 * 14)
+  WEBHOOK_RETRY_HOURS = 24;
+
+  /** The first retry, in seconds; each later one waits about twice as long. */
+  @IntSetting(1, 3600)
+  WEBHOOK_RETRY_DELAY_SECONDS = 5;
+
+  /** Each delivery attempt is abandoned (and retried) after this long. */
+  @IntSetting(100, 60_000)
+  WEBHOOK_TIMEOUT_MS = 5_000;
+
   /** OpenTelemetry traces go to this OTLP endpoint; unset: no tracing code is even loaded. */
   @IsOptional()
   @IsString()
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
+/** A comma-separated setting as a list, blanks dropped. */
+function commaSeparated(value: unknown): string[] {
+  return (typeof value === 'string' ? value : '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** CORS_ORIGINS as a list: the browser origins allowed besides the API's own, for HTTP and the socket alike. */
 export function allowedOrigins(corsOrigins: string | undefined): string[] {
-  return (corsOrigins ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
+  return commaSeparated(corsOrigins);
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -190,6 +258,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
     throw new Error(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  if (env.WEBHOOK_URLS.length > 0 && !env.WEBHOOK_SECRET) {
+    throw new Error('Invalid environment:\n  WEBHOOK_SECRET is required when WEBHOOK_URLS is set');
   }
   return env;
 }

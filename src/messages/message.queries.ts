@@ -230,10 +230,7 @@ const deleteForEveryone = (target: string, condition: string, outbox: string) =>
 export const DELETE = prepared<
   DeletedRow,
   [messageId: number, senderId: number, windowSeconds: number, outbox: boolean]
->(
-  'delete_message',
-  deleteForEveryone(LOCK_TARGET, `sender_id = $2 AND ${withinWindow('$3')}`, '$4'),
-);
+>('delete_message', deleteForEveryone(LOCK_TARGET, `sender_id = $2 AND ${withinWindow('$3')}`, '$4'));
 
 // A moderator's delete (a report resolved with delete_message): whoever sent the message, whenever.
 export const DELETE_AS_MODERATOR = prepared<DeletedRow, [messageId: number, outbox: boolean]>(

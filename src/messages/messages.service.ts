@@ -141,7 +141,9 @@ export class MessagesService {
 
   /** One message to every other user, in one statement (one transaction). */
   async sendToAll(senderId: number, text: string): Promise<BroadcastResultDto> {
-    const [{ sent, created, skipped }] = await this.statements.rows(BROADCAST, [senderId, text, this.outbox.enabled]).catch(rethrowRefusal);
+    const [{ sent, created, skipped }] = await this.statements
+      .rows(BROADCAST, [senderId, text, this.outbox.enabled])
+      .catch(rethrowRefusal);
     if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created, skippedUserIds: skipped });
     return { sent };
   }
@@ -162,7 +164,12 @@ export class MessagesService {
 
   /** Deletes the caller's own message for everyone, leaving a tombstone; deleting it again changes nothing. */
   async deleteMessage(callerId: number, messageId: number, originSocketId?: string): Promise<void> {
-    const [row] = await this.statements.rows(DELETE, [messageId, callerId, this.deleteWindowSeconds, this.outbox.enabled]);
+    const [row] = await this.statements.rows(DELETE, [
+      messageId,
+      callerId,
+      this.deleteWindowSeconds,
+      this.outbox.enabled,
+    ]);
     if (row) {
       this.announceDelete(row, originSocketId);
       return;

@@ -5,6 +5,7 @@
  * queue an operator can replay (docs/operations.md).
  */
 import type { QueueDefinition } from '../queue/job-queue.js';
+import type { RetryPolicy } from './webhooks/retry-policy.js';
 
 /** Decides whether a new message is pushed (still unread, recipient offline, not muted or blocked). */
 export const PUSH_QUEUE = 'push';
@@ -38,18 +39,21 @@ export interface WebhookJob {
   url: string;
 }
 
-/** A push is worth little after a few minutes; retried briefly, then dropped (the message stays unread). */
-const PUSH_RETRIES = { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 };
-
-export function notificationQueues(webhookRetries: {
-  retryLimit: number;
-  retryDelay: number;
-  retryBackoff: boolean;
-  retryDelayMax: number;
-}): QueueDefinition[] {
+/**
+ * The queues and their retries. A push is worth little after a few minutes: retried briefly from
+ * `pushRetryDelaySeconds` (PUSH_RETRY_DELAY_SECONDS), at most 5 minutes apart, then dropped (the message stays
+ * unread). A webhook event is retried for WEBHOOK_RETRY_HOURS (retry-policy.ts).
+ */
+export function notificationQueues(pushRetryDelaySeconds: number, webhookRetries: RetryPolicy): QueueDefinition[] {
   return [
     { name: PUSH_QUEUE, retryLimit: 3, retryDelay: 2, retryBackoff: true },
-    { name: PUSH_DELIVERY_QUEUE, ...PUSH_RETRIES },
+    {
+      name: PUSH_DELIVERY_QUEUE,
+      retryLimit: 5,
+      retryDelay: pushRetryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: Math.max(300, pushRetryDelaySeconds),
+    },
     // The dead letter queue exists before the queue that names it. Its jobs wait for an operator: kept 30 days.
     { name: WEBHOOK_FAILED_QUEUE, retentionSeconds: 30 * 24 * 3600 },
     { name: WEBHOOK_QUEUE, ...webhookRetries, deadLetter: WEBHOOK_FAILED_QUEUE },

@@ -51,6 +51,7 @@ export class Notifications {
     await this.queue.start(
       url,
       notificationQueues(
+        this.config.get('PUSH_RETRY_DELAY_SECONDS', { infer: true }),
         retryPolicy(
           this.config.get('WEBHOOK_RETRY_HOURS', { infer: true }),
           this.config.get('WEBHOOK_RETRY_DELAY_SECONDS', { infer: true }),

@@ -92,7 +92,9 @@ export class OutboxDrain implements OnModuleDestroy {
   private drainBatch(targets: DrainTargets): Promise<number> {
     return this.statements.transaction(async (tx) => {
       const rows = await tx.rows(DRAIN_OUTBOX, [BATCH]);
-      const pushes = targets.push ? rows.filter((row) => row.push).map((row) => pushJob(row, targets.push!.delayMs)) : [];
+      const pushes = targets.push
+        ? rows.filter((row) => row.push).map((row) => pushJob(row, targets.push!.delayMs))
+        : [];
       const webhooks = rows.flatMap((row) => targets.webhookUrls.map((url) => webhookJob(row, url)));
       await this.queue.insertInTransaction(tx.client, PUSH_QUEUE, pushes);
       await this.queue.insertInTransaction(tx.client, WEBHOOK_QUEUE, webhooks);

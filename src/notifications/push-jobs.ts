@@ -95,7 +95,7 @@ export class PushJobs {
         await this.statements.rows(DELETE_SUBSCRIPTION, [subscriptionId]);
         return;
       case 'rejected':
-        this.logger.warn(`Push to subscription ${subscriptionId} refused with ${outcome.status}; dropped`);
+        this.logger.warn(`Push to subscription ${subscriptionId} refused: ${outcome.reason}; dropped`);
         return;
       case 'retry': {
         const deferrals = job.data.deferrals ?? 0;

@@ -11,7 +11,9 @@ export class OutboxSwitch {
   readonly enabled: boolean;
 
   constructor(config: ConfigService<Environment, true>) {
-    const push = Boolean(config.get('VAPID_PUBLIC_KEY', { infer: true }) && config.get('VAPID_PRIVATE_KEY', { infer: true }));
+    const push = Boolean(
+      config.get('VAPID_PUBLIC_KEY', { infer: true }) && config.get('VAPID_PRIVATE_KEY', { infer: true }),
+    );
     const webhooks = config.get('WEBHOOK_URLS', { infer: true }).length > 0;
     this.enabled = push || webhooks;
   }

@@ -59,10 +59,8 @@ export class JobQueue implements OnModuleDestroy {
     concurrency: number,
     handler: (job: Job<T>) => Promise<void>,
   ): Promise<void> {
-    await this.started().work<T>(
-      queue,
-      { localConcurrency: concurrency, pollingIntervalSeconds: 1 },
-      async ([job]) => handler(job),
+    await this.started().work<T>(queue, { localConcurrency: concurrency, pollingIntervalSeconds: 1 }, async ([job]) =>
+      handler(job),
     );
   }
 

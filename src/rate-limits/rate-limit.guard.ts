@@ -63,6 +63,7 @@ export class RateLimitGuard implements CanActivate {
       edit: [{ limiter: limiter('edit', config.get('RATE_LIMIT_EDIT_PER_USER', { infer: true })), key: byUser }],
       react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
       report: [{ limiter: limiter('report', config.get('RATE_LIMIT_REPORT_PER_USER', { infer: true })), key: byUser }],
+      push: [{ limiter: limiter('push', config.get('RATE_LIMIT_PUSH_PER_USER', { infer: true })), key: byUser }],
       // Counted over its own, longer window: a handful an hour is all a user needs, and each one is heavy.
       export: [
         {

@@ -75,7 +75,6 @@ export class Presence {
    * False before the gateway has started: nobody can be connected yet.
    */
   async isConnected(userId: number): Promise<boolean> {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset until the gateway attaches it
     if (!this.server) return false;
     return (await this.server.in(userRoom(userId)).fetchSockets()).length > 0;
   }

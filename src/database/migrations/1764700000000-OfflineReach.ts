@@ -47,9 +47,7 @@ export class OfflineReach1764700000000 implements MigrationInterface {
         CONSTRAINT "push_subscriptions_endpoint_key" UNIQUE ("endpoint"),
         CONSTRAINT "push_subscriptions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(
-      `CREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" ("user_id", "id")`,
-    );
+    await queryRunner.query(`CREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" ("user_id", "id")`);
     await queryRunner.query(`ALTER TABLE "chats" ADD "muted_until" TIMESTAMP WITH TIME ZONE`);
     // The chat list stays an index-only scan (ChatListIndexOnly) with the mute in its rows.
     await queryRunner.query(`DROP INDEX "chats_owner_id_last_message_id_idx"`);
