@@ -66,7 +66,10 @@ describe('offline reach across a crash and several instances', () => {
       recipients.push({ user, endpoint: subscription.json.endpoint });
     }
     // The signups' user.created events are delivered first, so what follows only concerns the messages.
-    await receiver.waitFor((r) => r.deliveries.filter((d) => d.type === 'user.created').length === RECIPIENTS + 1, 20_000);
+    await receiver.waitFor(
+      (r) => r.deliveries.filter((d) => d.type === 'user.created').length === RECIPIENTS + 1,
+      20_000,
+    );
 
     const lock = new pg.Client({ connectionString: database.url });
     await lock.connect();
@@ -75,12 +78,19 @@ describe('offline reach across a crash and several instances', () => {
       await lock.query('BEGIN');
       await lock.query('LOCK TABLE pgboss.job IN EXCLUSIVE MODE');
       for (const { user } of recipients) {
-        const response = await post(first.url, '/send', { user_id: user.id, message: `before the crash to ${user.id}` }, sender.token);
+        const response = await post(
+          first.url,
+          '/send',
+          { user_id: user.id, message: `before the crash to ${user.id}` },
+          sender.token,
+        );
         expect(response.status).toBe(201);
         sent.push(((await response.json()) as { id: number }).id);
       }
       // Committed and answered, and not one of them has become a job or a delivery.
-      const [{ count }] = (await lock.query<{ count: string }>("SELECT count(*) FROM outbox WHERE type = 'message.created'")).rows;
+      const [{ count }] = (
+        await lock.query<{ count: string }>("SELECT count(*) FROM outbox WHERE type = 'message.created'")
+      ).rows;
       expect(Number(count)).toBe(RECIPIENTS);
       await first.kill();
     } finally {
@@ -92,9 +102,14 @@ describe('offline reach across a crash and several instances', () => {
 
     // Two instances on the same database and queue; one serves metrics.
     const metricsPort = await findFreePort();
-    services.push(await startServiceProcess(database.url, await findFreePort(), { ...env, METRICS_PORT: String(metricsPort) }));
+    services.push(
+      await startServiceProcess(database.url, await findFreePort(), { ...env, METRICS_PORT: String(metricsPort) }),
+    );
     services.push(await startServiceProcess(database.url, await findFreePort(), env));
-    await receiver.waitFor((r) => r.deliveries.filter((d) => d.type === 'message.created').length >= RECIPIENTS, 30_000);
+    await receiver.waitFor(
+      (r) => r.deliveries.filter((d) => d.type === 'message.created').length >= RECIPIENTS,
+      30_000,
+    );
     await pushService.waitFor(() => pushService.received.length >= RECIPIENTS, 30_000);
     // Time for a duplicate to show up, if there were one.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -104,7 +119,9 @@ describe('offline reach across a crash and several instances', () => {
     expect(new Set(created.map((d) => d.id)).size).toBe(RECIPIENTS);
     expect(receiver.rejected).toEqual([]);
     for (const [i, { endpoint }] of recipients.entries()) {
-      expect(pushService.pushesTo(endpoint).map((push) => (push.payload as { message_id: number }).message_id)).toEqual([sent[i]]);
+      expect(pushService.pushesTo(endpoint).map((push) => (push.payload as { message_id: number }).message_id)).toEqual(
+        [sent[i]],
+      );
     }
     expect(pushService.problems).toEqual([]);
 

@@ -16,9 +16,9 @@ describe('muting a chat', () => {
 
   const chatOf = async (owner: TestUser, peer: TestUser) => {
     const response = await testApp.api().get('/chat').set(bearer(owner)).expect(200);
-    return (response.body.chats as { user_id: number; muted: boolean; muted_until: string | null; unread_count: number }[]).find(
-      (chat) => chat.user_id === peer.id,
-    );
+    return (
+      response.body.chats as { user_id: number; muted: boolean; muted_until: string | null; unread_count: number }[]
+    ).find((chat) => chat.user_id === peer.id);
   };
 
   it('mutes until unmuted, shows it in GET /chat and /sync, and still counts unread', async () => {
@@ -32,7 +32,12 @@ describe('muting a chat', () => {
     expect(await chatOf(bob, alice)).toMatchObject({ muted: true, muted_until: null, unread_count: 2 });
     // The other side's chat is not muted: a mute is the owner's alone.
     expect(await chatOf(alice, bob)).toMatchObject({ muted: false, muted_until: null });
-    const { body: changes } = await testApp.api().get('/sync').query({ since: synced.next_cursor }).set(bearer(bob)).expect(200);
+    const { body: changes } = await testApp
+      .api()
+      .get('/sync')
+      .query({ since: synced.next_cursor })
+      .set(bearer(bob))
+      .expect(200);
     expect(changes.chats).toEqual([expect.objectContaining({ user_id: alice.id, muted: true })]);
 
     await testApp.api().delete(`/chats/${alice.id}/mute`).set(bearer(bob)).expect(204);
@@ -55,7 +60,11 @@ describe('muting a chat', () => {
   it('refuses an `until` in the past or not a date (400), and a chat that does not exist (404)', async () => {
     const [alice, bob, carol] = [await signupUser(testApp), await signupUser(testApp), await signupUser(testApp)];
     await sendMessage(testApp, alice, bob);
-    const past = await testApp.api().put(`/chats/${alice.id}/mute`).set(bearer(bob)).send({ until: '2020-01-01T00:00:00Z' });
+    const past = await testApp
+      .api()
+      .put(`/chats/${alice.id}/mute`)
+      .set(bearer(bob))
+      .send({ until: '2020-01-01T00:00:00Z' });
     expect(past.status).toBe(400);
     expect(past.body.message).toMatch(/future/);
     const garbage = await testApp.api().put(`/chats/${alice.id}/mute`).set(bearer(bob)).send({ until: 'tomorrow' });

@@ -64,7 +64,10 @@ describe('offline reach: Web Push and webhooks', () => {
   };
 
   const webhookFor = (type: string, match: (data: Record<string, unknown>) => boolean) =>
-    receiver.waitFor((r) => r.deliveries.some((d) => d.type === type && match(d.data as Record<string, unknown>)), WAIT_MS);
+    receiver.waitFor(
+      (r) => r.deliveries.some((d) => d.type === type && match(d.data as Record<string, unknown>)),
+      WAIT_MS,
+    );
 
   const payloadOf = (push: ReceivedPush) => push.payload as Record<string, unknown>;
 
@@ -138,7 +141,10 @@ describe('offline reach: Web Push and webhooks', () => {
     // The same chat unmuted pushes again: the silence above was the mute's.
     await testApp.api().delete(`/chats/${alice.id}/mute`).set(bearer(bob)).expect(204);
     const unmuted = await sendMessage(testApp, alice, bob, 'unmuted');
-    await pushService.waitFor((p) => p.path === new URL(endpoint).pathname && payloadOf(p).message_id === unmuted.id, WAIT_MS);
+    await pushService.waitFor(
+      (p) => p.path === new URL(endpoint).pathname && payloadOf(p).message_id === unmuted.id,
+      WAIT_MS,
+    );
   });
 
   it('collapses a burst from one sender into one notification for the latest, under one Topic per conversation', async () => {
@@ -151,7 +157,9 @@ describe('offline reach: Web Push and webhooks', () => {
 
     const pushes = pushService.pushesTo(endpoint);
     expect(pushes.map((push) => payloadOf(push).message_id).sort()).toEqual([burst[2].id, fromCarol.id].sort());
-    const [fromAlicePush, fromCarolPush] = [burst[2].id, fromCarol.id].map((id) => pushes.find((p) => payloadOf(p).message_id === id)!);
+    const [fromAlicePush, fromCarolPush] = [burst[2].id, fromCarol.id].map((id) =>
+      pushes.find((p) => payloadOf(p).message_id === id)!,
+    );
     expect(fromAlicePush.topic).not.toBe(fromCarolPush.topic);
   });
 
@@ -161,7 +169,9 @@ describe('offline reach: Web Push and webhooks', () => {
     pushService.respondWith(gone, { status: 410 });
     await sendMessage(testApp, alice, bob, 'to a dead browser');
     await pushService.waitFor((p) => p.path === new URL(gone).pathname, WAIT_MS);
-    await waitUntil(async () => (await testApp.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [gone])).length === 0);
+    await waitUntil(
+      async () => (await testApp.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [gone])).length === 0,
+    );
 
     const flaky = await subscribe(carol);
     pushService.respondWith(flaky, { status: 429, headers: { 'retry-after': '1' } }, { status: 500 });
@@ -186,7 +196,12 @@ describe('offline reach: Web Push and webhooks', () => {
     expect(attempts.every((attempt) => attempt.verified)).toBe(true);
     expect(receiver.rejected).toEqual([]);
     const [delivered] = attempts.slice(-1);
-    expect(delivered.data).toMatchObject({ id: message.id, sender_id: alice.id, recipient_id: bob.id, message: 'through a flaky receiver' });
+    expect(delivered.data).toMatchObject({
+      id: message.id,
+      sender_id: alice.id,
+      recipient_id: bob.id,
+      message: 'through a flaky receiver',
+    });
   });
 
   it('reports every kind of change: signup, edit, delete, read, report and account deletion', async () => {
@@ -198,13 +213,27 @@ describe('offline reach: Web Push and webhooks', () => {
     await webhookFor('message.updated', (data) => data.id === message.id && data.message === 'edited');
 
     await testApp.api().post(`/read/${alice.id}`).set(bearer(bob)).expect(200);
-    await webhookFor('message.read', (data) => data.reader_id === bob.id && data.sender_id === alice.id && data.up_to_id === message.id);
+    await webhookFor(
+      'message.read',
+      (data) => data.reader_id === bob.id && data.sender_id === alice.id && data.up_to_id === message.id,
+    );
 
-    await testApp.api().post('/reports').set(bearer(bob)).send({ user_id: alice.id, message_id: message.id, reason: 'spam' }).expect(201);
-    await webhookFor('report.created', (data) => data.reporter_id === bob.id && data.user_id === alice.id && data.reason === 'spam');
+    await testApp
+      .api()
+      .post('/reports')
+      .set(bearer(bob))
+      .send({ user_id: alice.id, message_id: message.id, reason: 'spam' })
+      .expect(201);
+    await webhookFor(
+      'report.created',
+      (data) => data.reporter_id === bob.id && data.user_id === alice.id && data.reason === 'spam',
+    );
 
     await testApp.api().delete(`/messages/${message.id}`).set(bearer(alice)).expect(204);
-    await webhookFor('message.deleted', (data) => data.id === message.id && data.deleted_at !== null && data.message === '');
+    await webhookFor(
+      'message.deleted',
+      (data) => data.id === message.id && data.deleted_at !== null && data.message === '',
+    );
 
     await testApp.api().delete('/current_user').set(bearer(bob)).send({ password: bob.password }).expect(204);
     await webhookFor('user.deleted', (data) => data.user_id === bob.id);
