@@ -26,7 +26,11 @@ export const SCHEMA_KEYWORDS: Record<string, (constraints: unknown[]) => Keyword
   isString: () => ({ type: 'string' }),
   isInt: () => ({ type: 'integer' }),
   isBoolean: () => ({ type: 'boolean' }),
+  isNumber: () => ({ type: 'number' }),
   isEmail: () => ({ format: 'email' }),
+  isIso8601: () => ({ type: 'string', format: 'date-time' }),
+  // Required is the schema's `required` list; the nested object's own rules are in its own schema.
+  isDefined: () => ({}),
   min: ([min]) => ({ minimum: min as number }),
   max: ([max]) => ({ maximum: max as number }),
   minLength: ([min]) => ({ minLength: min as number }),
@@ -45,7 +49,9 @@ export function validationKeywords(dto: Type): Map<string, Keywords> {
   const byProperty = new Map<string, Keywords>();
   for (const rule of rules) {
     // IsOptional (a condition, not a rule): the schema's `required` list already says it.
-    if (rule.type === 'conditionalValidation' || DESCRIBED_ONLY.has(rule.name ?? '')) continue;
+    // ValidateNested: the nested class's own schema carries its rules.
+    if (rule.type === 'conditionalValidation' || rule.type === 'nestedValidation') continue;
+    if (DESCRIBED_ONLY.has(rule.name ?? '')) continue;
     const keywords = SCHEMA_KEYWORDS[rule.name ?? ''];
     if (!keywords) {
       throw new Error(

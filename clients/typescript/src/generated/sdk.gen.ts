@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, MuteChatData, MuteChatErrors, MuteChatResponses, RegisterData, RegisterErrors, RegisterResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnmuteChatData, UnmuteChatErrors, UnmuteChatResponses, UnregisterData, UnregisterErrors, UnregisterResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses, VapidPublicKeyData, VapidPublicKeyErrors, VapidPublicKeyResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -76,6 +76,31 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/chat/{user_id}',
     ...options
+});
+
+/**
+ * Unmute a chat; also when it was not muted.
+ */
+export const unmuteChat = <ThrowOnError extends boolean = false>(options: Options<UnmuteChatData, ThrowOnError>) => (options.client ?? client).delete<UnmuteChatResponses, UnmuteChatErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/chats/{user_id}/mute',
+    ...options
+});
+
+/**
+ * Mute a chat: no push notifications for its messages, until `until` or until you unmute.
+ *
+ * The chat still counts unread and still updates live; GET /chat shows `muted` and `muted_until`. Muting
+ * again replaces the end. A user you have no chat with is a 404.
+ */
+export const muteChat = <ThrowOnError extends boolean = false>(options: Options<MuteChatData, ThrowOnError>) => (options.client ?? client).put<MuteChatResponses, MuteChatErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/chats/{user_id}/mute',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -284,6 +309,46 @@ export const changePassword = <ThrowOnError extends boolean = false>(options: Op
         ...options.headers
     }
 });
+
+/**
+ * Register this browser for pushes.
+ *
+ * Send `PushSubscription.toJSON()` as it is. A message to you is then pushed to this browser when, a few
+ * seconds after it was sent (PUSH_DELAY_MS), it is still unread and you have no connected socket, unless the
+ * chat is muted or either of you blocked the other; a burst from one sender is one notification. The service
+ * worker receives `{type: "message.new", message_id, sender_id, sender_username, preview}` (docs/webhooks.md).
+ * Registering the same endpoint again updates it and returns its id; a user keeps at most 10 (the oldest is
+ * dropped). The endpoint is never fetched at registration.
+ */
+export const register = <ThrowOnError extends boolean = false>(options: Options<RegisterData, ThrowOnError>) => (options.client ?? client).post<RegisterResponses, RegisterErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/push/subscriptions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Stop pushes to this browser.
+ *
+ * Call it when the user turns notifications off or logs out on this device. A subscription the push
+ * service reports as gone is deleted by the server itself.
+ */
+export const unregister = <ThrowOnError extends boolean = false>(options: Options<UnregisterData, ThrowOnError>) => (options.client ?? client).delete<UnregisterResponses, UnregisterErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/push/subscriptions/{id}',
+    ...options
+});
+
+/**
+ * The server's VAPID public key.
+ *
+ * The `applicationServerKey` a browser passes to `PushManager.subscribe` (decode the base64url to
+ * bytes). No token needed: a page asks before anyone has logged in.
+ */
+export const vapidPublicKey = <ThrowOnError extends boolean = false>(options?: Options<VapidPublicKeyData, ThrowOnError>) => (options?.client ?? client).get<VapidPublicKeyResponses, VapidPublicKeyErrors, ThrowOnError>({ url: '/push/vapid-public-key', ...options });
 
 /**
  * Mark the messages you received from one user as read.

@@ -65,6 +65,14 @@ export type ChatDto = {
      */
     last_message: MessageDto;
     /**
+     * Whether you muted this chat: it still counts unread and updates live, but sends you no push notifications.
+     */
+    muted: boolean;
+    /**
+     * When the mute ends (ISO 8601); null when the chat is not muted, or muted until you unmute it.
+     */
+    muted_until: string | null;
+    /**
      * Messages from that user you have not marked read.
      */
     unread_count: number;
@@ -87,6 +95,19 @@ export type ChatPageDto = {
      * Pass as `cursor` to get the next page; null on the last page.
      */
     next_cursor: string | null;
+};
+
+export type CreatePushSubscriptionDto = {
+    /**
+     * The push service's URL for this browser: https, not a loopback or private address (unless the server runs with
+     * PUSH_ALLOW_INSECURE_ENDPOINTS). Parley never fetches it at registration; only pushes are sent to it.
+     */
+    endpoint: string;
+    /**
+     * When the push service will expire the subscription (ms since the epoch), if it says; informative only.
+     */
+    expirationTime?: number | null;
+    keys: PushSubscriptionKeysDto;
 };
 
 export type CreateReportDto = {
@@ -339,6 +360,13 @@ export type MessagePageDto = {
     next_cursor: number | null;
 };
 
+export type MuteChatDto = {
+    /**
+     * Mute until this moment (ISO 8601, in the future); without it, until you unmute.
+     */
+    until?: string;
+};
+
 export type ProbeDto = {
     /**
      * Each dependency checked and its state, e.g. `{"database": "up", "migrations": "applied"}`.
@@ -350,6 +378,24 @@ export type ProbeDto = {
      * Always `ok` on a 200; a failing probe answers 503 in the one error shape.
      */
     status: string;
+};
+
+export type PushSubscriptionCreatedDto = {
+    /**
+     * The subscription's id, for DELETE /push/subscriptions/{id}; the same id when the endpoint was registered before.
+     */
+    id: number;
+};
+
+export type PushSubscriptionKeysDto = {
+    /**
+     * The browser's authentication secret: 16 bytes, base64url.
+     */
+    auth: string;
+    /**
+     * The browser's P-256 public key: 65 bytes, uncompressed, base64url (RFC 8291).
+     */
+    p256dh: string;
 };
 
 export type ReactionDto = {
@@ -534,6 +580,14 @@ export type SyncChatDto = {
      */
     last_message: MessageDto;
     /**
+     * Whether you muted this chat: it still counts unread and updates live, but sends you no push notifications.
+     */
+    muted: boolean;
+    /**
+     * When the mute ends (ISO 8601); null when the chat is not muted, or muted until you unmute it.
+     */
+    muted_until: string | null;
+    /**
      * The highest id of your messages in this chat that the other user has marked read (0: none).
      */
     peer_read_up_to: number;
@@ -602,6 +656,13 @@ export type UserSummaryDto = {
      * Unique regardless of case.
      */
     username: string;
+};
+
+export type VapidPublicKeyDto = {
+    /**
+     * The server's VAPID public key (base64url), the `applicationServerKey` of `PushManager.subscribe`.
+     */
+    key: string;
 };
 
 export type ListBlockedData = {
@@ -813,6 +874,84 @@ export type GetChatHistoryResponses = {
 };
 
 export type GetChatHistoryResponse = GetChatHistoryResponses[keyof GetChatHistoryResponses];
+
+export type UnmuteChatData = {
+    body?: never;
+    path: {
+        /**
+         * The other user's id.
+         */
+        user_id: number;
+    };
+    query?: never;
+    url: '/chats/{user_id}/mute';
+};
+
+export type UnmuteChatErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No user has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type UnmuteChatError = UnmuteChatErrors[keyof UnmuteChatErrors];
+
+export type UnmuteChatResponses = {
+    204: void;
+};
+
+export type UnmuteChatResponse = UnmuteChatResponses[keyof UnmuteChatResponses];
+
+export type MuteChatData = {
+    body?: MuteChatDto;
+    path: {
+        /**
+         * The other user's id.
+         */
+        user_id: number;
+    };
+    query?: never;
+    url: '/chats/{user_id}/mute';
+};
+
+export type MuteChatErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No user has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type MuteChatError = MuteChatErrors[keyof MuteChatErrors];
+
+export type MuteChatResponses = {
+    204: void;
+};
+
+export type MuteChatResponse = MuteChatResponses[keyof MuteChatResponses];
 
 export type DeleteAccountData = {
     body: DeleteAccountDto;
@@ -1507,6 +1646,123 @@ export type ChangePasswordResponses = {
 };
 
 export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
+
+export type RegisterData = {
+    body: CreatePushSubscriptionDto;
+    path?: never;
+    query?: never;
+    url: '/push/subscriptions';
+};
+
+export type RegisterErrors = {
+    /**
+     * A field is invalid, or the endpoint is not https or is a loopback or private address
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * Web Push is off on this server (no VAPID keys)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The request body is larger than 64 KiB
+     */
+    413: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type RegisterError = RegisterErrors[keyof RegisterErrors];
+
+export type RegisterResponses = {
+    /**
+     * Registered (or updated)
+     */
+    201: PushSubscriptionCreatedDto;
+};
+
+export type RegisterResponse = RegisterResponses[keyof RegisterResponses];
+
+export type UnregisterData = {
+    body?: never;
+    path: {
+        /**
+         * The id POST /push/subscriptions returned.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/push/subscriptions/{id}';
+};
+
+export type UnregisterErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * You have no subscription with that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type UnregisterError = UnregisterErrors[keyof UnregisterErrors];
+
+export type UnregisterResponses = {
+    /**
+     * The subscription is deleted
+     */
+    204: void;
+};
+
+export type UnregisterResponse = UnregisterResponses[keyof UnregisterResponses];
+
+export type VapidPublicKeyData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/push/vapid-public-key';
+};
+
+export type VapidPublicKeyErrors = {
+    /**
+     * Web Push is off on this server (no VAPID keys)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type VapidPublicKeyError = VapidPublicKeyErrors[keyof VapidPublicKeyErrors];
+
+export type VapidPublicKeyResponses = {
+    200: VapidPublicKeyDto;
+};
+
+export type VapidPublicKeyResponse = VapidPublicKeyResponses[keyof VapidPublicKeyResponses];
 
 export type MarkChatReadData = {
     body?: MarkReadDto;
