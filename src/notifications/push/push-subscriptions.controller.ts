@@ -31,7 +31,7 @@ export class PushSubscriptionsController {
   @Get('vapid-public-key')
   @ApiOkResponse({ type: VapidPublicKeyDto })
   @ApiErrors(PUSH_OFF)
-  vapidPublicKey(): VapidPublicKeyDto {
+  getVapidPublicKey(): VapidPublicKeyDto {
     return this.subscriptions.publicKey();
   }
 
@@ -55,7 +55,7 @@ export class PushSubscriptionsController {
     },
     PUSH_OFF,
   )
-  register(
+  registerPushSubscription(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreatePushSubscriptionDto,
   ): Promise<PushSubscriptionCreatedDto> {
@@ -76,7 +76,7 @@ export class PushSubscriptionsController {
     description: 'You have no subscription with that id',
     example: { statusCode: 404, error: 'Not Found', message: 'You have no push subscription with id 7' },
   })
-  unregister(@CurrentUser() caller: AuthUser, @Param() params: PushSubscriptionIdParamDto): Promise<void> {
+  deletePushSubscription(@CurrentUser() caller: AuthUser, @Param() params: PushSubscriptionIdParamDto): Promise<void> {
     return this.subscriptions.remove(caller.id, params.id);
   }
 }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, MuteChatData, MuteChatErrors, MuteChatResponses, RegisterData, RegisterErrors, RegisterResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnmuteChatData, UnmuteChatErrors, UnmuteChatResponses, UnregisterData, UnregisterErrors, UnregisterResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses, VapidPublicKeyData, VapidPublicKeyErrors, VapidPublicKeyResponses } from './types.gen.js';
+import type { AddReactionData, AddReactionErrors, AddReactionResponses, BlockUserData, BlockUserErrors, BlockUserResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckHealthData, CheckHealthErrors, CheckHealthResponses, CheckLivenessData, CheckLivenessErrors, CheckLivenessResponses, CheckReadinessData, CheckReadinessErrors, CheckReadinessResponses, CreateReportData, CreateReportErrors, CreateReportResponses, DeleteAccountData, DeleteAccountErrors, DeleteAccountResponses, DeleteMessageData, DeleteMessageErrors, DeleteMessageResponses, DeletePushSubscriptionData, DeletePushSubscriptionErrors, DeletePushSubscriptionResponses, EditMessageData, EditMessageErrors, EditMessageResponses, ExportAccountData, ExportAccountErrors, ExportAccountResponses, GetChatHistoryData, GetChatHistoryErrors, GetChatHistoryResponses, GetCurrentUserData, GetCurrentUserErrors, GetCurrentUserResponses, GetVapidPublicKeyData, GetVapidPublicKeyErrors, GetVapidPublicKeyResponses, ListBlockedData, ListBlockedErrors, ListBlockedResponses, ListChatsData, ListChatsErrors, ListChatsResponses, ListReportsData, ListReportsErrors, ListReportsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkChatReadData, MarkChatReadErrors, MarkChatReadResponses, MuteChatData, MuteChatErrors, MuteChatResponses, RegisterPushSubscriptionData, RegisterPushSubscriptionErrors, RegisterPushSubscriptionResponses, RemoveReactionData, RemoveReactionErrors, RemoveReactionResponses, ResolveReportData, ResolveReportErrors, ResolveReportResponses, SendMessageData, SendMessageErrors, SendMessageResponses, SendToAllData, SendToAllErrors, SendToAllResponses, SignupData, SignupErrors, SignupResponses, SyncChatsData, SyncChatsErrors, SyncChatsResponses, UnblockUserData, UnblockUserErrors, UnblockUserResponses, UnmuteChatData, UnmuteChatErrors, UnmuteChatResponses, UnsuspendUserData, UnsuspendUserErrors, UnsuspendUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -320,7 +320,7 @@ export const changePassword = <ThrowOnError extends boolean = false>(options: Op
  * Registering the same endpoint again updates it and returns its id; a user keeps at most 10 (the oldest is
  * dropped). The endpoint is never fetched at registration.
  */
-export const register = <ThrowOnError extends boolean = false>(options: Options<RegisterData, ThrowOnError>) => (options.client ?? client).post<RegisterResponses, RegisterErrors, ThrowOnError>({
+export const registerPushSubscription = <ThrowOnError extends boolean = false>(options: Options<RegisterPushSubscriptionData, ThrowOnError>) => (options.client ?? client).post<RegisterPushSubscriptionResponses, RegisterPushSubscriptionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/push/subscriptions',
     ...options,
@@ -336,7 +336,7 @@ export const register = <ThrowOnError extends boolean = false>(options: Options<
  * Call it when the user turns notifications off or logs out on this device. A subscription the push
  * service reports as gone is deleted by the server itself.
  */
-export const unregister = <ThrowOnError extends boolean = false>(options: Options<UnregisterData, ThrowOnError>) => (options.client ?? client).delete<UnregisterResponses, UnregisterErrors, ThrowOnError>({
+export const deletePushSubscription = <ThrowOnError extends boolean = false>(options: Options<DeletePushSubscriptionData, ThrowOnError>) => (options.client ?? client).delete<DeletePushSubscriptionResponses, DeletePushSubscriptionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/push/subscriptions/{id}',
     ...options
@@ -348,7 +348,7 @@ export const unregister = <ThrowOnError extends boolean = false>(options: Option
  * The `applicationServerKey` a browser passes to `PushManager.subscribe` (decode the base64url to
  * bytes). No token needed: a page asks before anyone has logged in.
  */
-export const vapidPublicKey = <ThrowOnError extends boolean = false>(options?: Options<VapidPublicKeyData, ThrowOnError>) => (options?.client ?? client).get<VapidPublicKeyResponses, VapidPublicKeyErrors, ThrowOnError>({ url: '/push/vapid-public-key', ...options });
+export const getVapidPublicKey = <ThrowOnError extends boolean = false>(options?: Options<GetVapidPublicKeyData, ThrowOnError>) => (options?.client ?? client).get<GetVapidPublicKeyResponses, GetVapidPublicKeyErrors, ThrowOnError>({ url: '/push/vapid-public-key', ...options });
 
 /**
  * Mark the messages you received from one user as read.

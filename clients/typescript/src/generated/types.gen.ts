@@ -1647,14 +1647,14 @@ export type ChangePasswordResponses = {
 
 export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
 
-export type RegisterData = {
+export type RegisterPushSubscriptionData = {
     body: CreatePushSubscriptionDto;
     path?: never;
     query?: never;
     url: '/push/subscriptions';
 };
 
-export type RegisterErrors = {
+export type RegisterPushSubscriptionErrors = {
     /**
      * A field is invalid, or the endpoint is not https or is a loopback or private address
      */
@@ -1681,18 +1681,18 @@ export type RegisterErrors = {
     503: ErrorResponseDto;
 };
 
-export type RegisterError = RegisterErrors[keyof RegisterErrors];
+export type RegisterPushSubscriptionError = RegisterPushSubscriptionErrors[keyof RegisterPushSubscriptionErrors];
 
-export type RegisterResponses = {
+export type RegisterPushSubscriptionResponses = {
     /**
      * Registered (or updated)
      */
     201: PushSubscriptionCreatedDto;
 };
 
-export type RegisterResponse = RegisterResponses[keyof RegisterResponses];
+export type RegisterPushSubscriptionResponse = RegisterPushSubscriptionResponses[keyof RegisterPushSubscriptionResponses];
 
-export type UnregisterData = {
+export type DeletePushSubscriptionData = {
     body?: never;
     path: {
         /**
@@ -1704,7 +1704,7 @@ export type UnregisterData = {
     url: '/push/subscriptions/{id}';
 };
 
-export type UnregisterErrors = {
+export type DeletePushSubscriptionErrors = {
     /**
      * The request is malformed or a field is invalid; `details` lists each field
      */
@@ -1727,25 +1727,25 @@ export type UnregisterErrors = {
     503: ErrorResponseDto;
 };
 
-export type UnregisterError = UnregisterErrors[keyof UnregisterErrors];
+export type DeletePushSubscriptionError = DeletePushSubscriptionErrors[keyof DeletePushSubscriptionErrors];
 
-export type UnregisterResponses = {
+export type DeletePushSubscriptionResponses = {
     /**
      * The subscription is deleted
      */
     204: void;
 };
 
-export type UnregisterResponse = UnregisterResponses[keyof UnregisterResponses];
+export type DeletePushSubscriptionResponse = DeletePushSubscriptionResponses[keyof DeletePushSubscriptionResponses];
 
-export type VapidPublicKeyData = {
+export type GetVapidPublicKeyData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/push/vapid-public-key';
 };
 
-export type VapidPublicKeyErrors = {
+export type GetVapidPublicKeyErrors = {
     /**
      * Web Push is off on this server (no VAPID keys)
      */
@@ -1756,13 +1756,13 @@ export type VapidPublicKeyErrors = {
     503: ErrorResponseDto;
 };
 
-export type VapidPublicKeyError = VapidPublicKeyErrors[keyof VapidPublicKeyErrors];
+export type GetVapidPublicKeyError = GetVapidPublicKeyErrors[keyof GetVapidPublicKeyErrors];
 
-export type VapidPublicKeyResponses = {
+export type GetVapidPublicKeyResponses = {
     200: VapidPublicKeyDto;
 };
 
-export type VapidPublicKeyResponse = VapidPublicKeyResponses[keyof VapidPublicKeyResponses];
+export type GetVapidPublicKeyResponse = GetVapidPublicKeyResponses[keyof GetVapidPublicKeyResponses];
 
 export type MarkChatReadData = {
     body?: MarkReadDto;
