@@ -121,12 +121,25 @@ export async function collectMetrics(): Promise<WorkerMetrics> {
   });
   observers.delivery = (channel, outcome) => deliveries.inc({ channel, outcome });
   let queue: () => Promise<QueueDepth[]> | undefined = () => undefined;
+  // Both queue gauges are collected in one scrape: they share one read of the queue, not one each.
+  let scrape: { at: number; depths: Promise<QueueDepth[]> } | undefined;
+  const queueDepths = async (): Promise<QueueDepth[]> => {
+    if (!scrape || Date.now() - scrape.at > 1_000) scrape = { at: Date.now(), depths: queue() ?? Promise.resolve([]) };
+    return scrape.depths;
+  };
   // Every worker reads the same shared queue: the primary keeps one worker's figure (max), not their sum.
-  const queueJobs = new prom.Gauge({
+  new prom.Gauge({
     name: 'parley_queue_jobs',
     help: 'Jobs in the durable queue by queue and state (queued includes deferred retries; failed: retries exhausted)',
     labelNames: ['queue', 'state'] as const,
     aggregator: 'max',
+    async collect() {
+      for (const depth of await queueDepths()) {
+        this.set({ queue: depth.name, state: 'queued' }, depth.queued);
+        this.set({ queue: depth.name, state: 'active' }, depth.active);
+        this.set({ queue: depth.name, state: 'failed' }, depth.failed);
+      }
+    },
   });
   new prom.Gauge({
     name: 'parley_queue_oldest_pending_seconds',
@@ -134,13 +147,7 @@ export async function collectMetrics(): Promise<WorkerMetrics> {
     labelNames: ['queue'] as const,
     aggregator: 'max',
     async collect() {
-      const depths = (await queue()) ?? [];
-      for (const depth of depths) {
-        this.set({ queue: depth.name }, depth.oldestReadySeconds ?? 0);
-        queueJobs.set({ queue: depth.name, state: 'queued' }, depth.queued);
-        queueJobs.set({ queue: depth.name, state: 'active' }, depth.active);
-        queueJobs.set({ queue: depth.name, state: 'failed' }, depth.failed);
-      }
+      for (const depth of await queueDepths()) this.set({ queue: depth.name }, depth.oldestReadySeconds ?? 0);
     },
   });
   return {

@@ -79,13 +79,16 @@ export class JobQueue implements OnModuleDestroy {
   /** Every queue's depth, for the metrics and readiness. */
   async depths(): Promise<QueueDepth[]> {
     const queues = await this.started().getQueues();
-    return queues.map((queue) => ({
-      name: queue.name,
-      queued: queue.queuedCount + queue.deferredCount,
-      active: queue.activeCount,
-      failed: queue.failedCount,
-      oldestReadySeconds: queue.readyOldestSeconds,
-    }));
+    // pg-boss's own queues (`__pgboss__…`, its scheduler) are its business, not an operator's.
+    return queues
+      .filter((queue) => !queue.name.startsWith('__pgboss'))
+      .map((queue) => ({
+        name: queue.name,
+        queued: queue.queuedCount + queue.deferredCount,
+        active: queue.activeCount,
+        failed: queue.failedCount,
+        oldestReadySeconds: queue.readyOldestSeconds,
+      }));
   }
 
   /** Moves the jobs of a dead letter queue back to the queue they failed in (an operator's replay). */

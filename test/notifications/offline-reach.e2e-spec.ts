@@ -182,7 +182,7 @@ describe('offline reach: Web Push and webhooks', () => {
   });
 
   it('signs every event, keeps its webhook-id across retries, and delivers it once the receiver is back', async () => {
-    receiver.fail({ answer: { status: 500 }, times: 2 });
+    receiver.fail({ answer: { status: 500 }, times: 2, type: 'message.created' });
     const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
     const message = await sendMessage(testApp, alice, bob, 'through a flaky receiver');
     await webhookFor('message.created', (data) => data.id === message.id);

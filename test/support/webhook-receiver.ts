@@ -38,8 +38,8 @@ export class WebhookReceiver {
   readonly requests: WebhookRequest[] = [];
   readonly deliveries: WebhookRequest[] = [];
   readonly rejected: string[] = [];
-  /** Statuses the next requests get instead of their own answer, set by fail(). */
-  private readonly failures: number[] = [];
+  /** Statuses the next requests (of one event type, if given) get instead of their own answer, set by fail(). */
+  private readonly failures: { status: number; type?: string }[] = [];
   private readonly waiters = new Set<Waiter>();
 
   private constructor(
@@ -69,9 +69,12 @@ export class WebhookReceiver {
     return receiver;
   }
 
-  /** The next `times` requests are answered `answer.status`, whatever they are (they are still verified). */
-  fail(options: { answer: { status: number }; times: number }): void {
-    for (let i = 0; i < options.times; i++) this.failures.push(options.answer.status);
+  /**
+   * The next `times` requests (of event `type` only, if given: other events keep flowing meanwhile) are answered
+   * `answer.status`, whatever they are (they are still verified).
+   */
+  fail(options: { answer: { status: number }; times: number; type?: string }): void {
+    for (let i = 0; i < options.times; i++) this.failures.push({ status: options.answer.status, type: options.type });
   }
 
   /** Resolves once `predicate` holds, checked now and after every request. */
@@ -145,7 +148,9 @@ export class WebhookReceiver {
       this.rejected.push(`${where}: ${fields}`);
       answer = 400;
     }
-    answer = this.failures.shift() ?? answer;
+    const type = typeof fields === 'string' ? undefined : fields.type;
+    const failure = this.failures.findIndex((scripted) => scripted.type === undefined || scripted.type === type);
+    if (failure >= 0) answer = this.failures.splice(failure, 1)[0].status;
 
     const recorded: WebhookRequest = {
       id: headers['webhook-id'],
