@@ -16,15 +16,20 @@ const apiRoutes = [
   '/current_user',
   '/send',
   '/chat',
+  '/chats', // PUT/DELETE /chats/{id}/mute ('/chat' would match it as a prefix too; named for clarity)
   '/read',
   '/sync',
   '/messages',
   '/blocks',
   '/reports',
+  '/push',
 ];
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // public/ (Vite's default, named here): served and built as-is at the root, so sw.js is /sw.js, and the service
+  // worker's scope is the whole client.
+  publicDir: 'public',
   resolve: {
     // The SDK from its sources, as the e2e suite uses it; an app outside this repository installs @parley/client.
     alias: { '@parley/client': `${repositoryRoot}clients/typescript/src/index.ts` },

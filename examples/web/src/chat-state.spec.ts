@@ -7,6 +7,8 @@ import {
   chatsChanged,
   downloadFileName,
   isBlocked,
+  isMuted,
+  muteChanged,
   messageReported,
   pendingDismissed,
   sendFailed,
@@ -47,7 +49,15 @@ const EDITED_AT = '2026-11-25T12:05:00.000Z';
 const DELETED_AT = '2026-11-25T12:06:00.000Z';
 
 function chat(lastMessage: MessageDto, unreadCount: number): ChatDto {
-  return { user_id: PEER, username: 'peer', deleted: false, last_message: lastMessage, unread_count: unreadCount };
+  return {
+    user_id: PEER,
+    username: 'peer',
+    deleted: false,
+    last_message: lastMessage,
+    unread_count: unreadCount,
+    muted: false,
+    muted_until: null,
+  };
 }
 
 /** A state with the chat listed and its latest page (messages 1 to 3) loaded. */
@@ -249,6 +259,31 @@ describe('chat state', () => {
     const reported = messageReported(withOpenChat(), 3);
     expect(reported.reported).toEqual([3]);
     expect(messageReported(reported, 3)).toBe(reported);
+  });
+
+  it('shows a mute from the chat list, from my own mute and unmute, and lets a timed one lapse', () => {
+    const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+    const listed = chatsLoaded(initialChatState, [chat(message(3), 0)]);
+    expect(isMuted(listed.chats[0], NOW)).toBe(false);
+    const muted = muteChanged(listed, PEER, true);
+    expect(muted.chats[0]).toMatchObject({ muted: true, muted_until: null });
+    expect(isMuted(muted.chats[0], NOW)).toBe(true);
+    expect(muteChanged(muted, PEER, true)).toBe(muted);
+    const timed = muteChanged(muted, PEER, true, '2026-11-25T13:00:00.000Z');
+    expect(isMuted(timed.chats[0], NOW)).toBe(true);
+    expect(isMuted(timed.chats[0], Date.parse('2026-11-25T13:00:01.000Z'))).toBe(false);
+    const unmuted = muteChanged(timed, PEER, false, '2026-11-25T13:00:00.000Z');
+    expect(unmuted.chats[0]).toMatchObject({ muted: false, muted_until: null });
+    expect(isMuted(unmuted.chats[0], NOW)).toBe(false);
+    // Not listed: the server has no chat to mute, and the state stays as it was.
+    expect(muteChanged(listed, 99, true)).toBe(listed);
+    expect(isMuted(undefined, NOW)).toBe(false);
+  });
+
+  it('takes the mute from a /sync chat like the rest of the chat', () => {
+    const muted = muteChanged(withOpenChat(), PEER, true);
+    const synced = chatsChanged(muted, [{ ...chat(message(3), 0), peer_read_up_to: 0 }]);
+    expect(isMuted(synced.chats[0])).toBe(false);
   });
 
   it('names a deleted account as such: its username is empty', () => {

@@ -407,6 +407,29 @@ export function messageReported(state: ChatState, messageId: number): ChatState 
   return state.reported.includes(messageId) ? state : { ...state, reported: [...state.reported, messageId] };
 }
 
+/**
+ * Whether a chat is muted now, as `GET /chat` and `/sync` report it (or my own mute set it): `muted`, and its
+ * `muted_until` (null: until unmuted) not yet passed on this clock.
+ */
+export function isMuted(chat: Pick<ChatDto, 'muted' | 'muted_until'> | undefined, now = Date.now()): boolean {
+  if (!chat?.muted) return false;
+  return chat.muted_until === null || Date.parse(chat.muted_until) > now;
+}
+
+/**
+ * My mute (`PUT /chats/{id}/mute`, until `until` or, with null, until unmuted) or unmute (`DELETE`), once the
+ * server said 204. A chat not listed is left alone (the server has no chat to mute); repeating one changes nothing.
+ */
+export function muteChanged(state: ChatState, peerId: number, muted: boolean, until: string | null = null): ChatState {
+  const mutedUntil = muted ? until : null;
+  const listed = state.chats.find((chat) => chat.user_id === peerId);
+  if (!listed || (listed.muted === muted && listed.muted_until === mutedUntil)) return state;
+  return {
+    ...state,
+    chats: state.chats.map((chat) => (chat.user_id === peerId ? { ...chat, muted, muted_until: mutedUntil } : chat)),
+  };
+}
+
 /** How a chat's peer is named: a deleted account has an empty username, and is shown as such. */
 export function chatName(chat: Pick<ChatDto, 'username' | 'deleted'>): string {
   return chat.deleted ? 'Deleted account' : chat.username;

@@ -50,6 +50,7 @@ import {
   messagesChanged,
   messageReported,
   messagesRead,
+  muteChanged,
   peerOf,
   pendingDismissed,
   reactionChanged,
@@ -60,6 +61,7 @@ import {
   sendStarted,
   typingChanged,
 } from './chat-state';
+import { PushNotifications, setChatMute } from './notifications';
 
 /** While the user keeps typing, say so again this often (the server rate-limits typing per user). */
 const TYPING_RENEW_MS = 3_000;
@@ -102,6 +104,8 @@ export class ParleySession {
   private readonly teardown: (() => void)[] = [];
   /** Counts my blocks and unblocks, so a `GET /blocks` answered from before one of them is not applied over it. */
   private blockWrites = 0;
+  /** This browser's Web Push subscription for me: "Enable notifications". */
+  readonly push: PushNotifications;
 
   constructor(
     readonly me: CurrentUserDto,
@@ -110,6 +114,7 @@ export class ParleySession {
   ) {
     const baseUrl = window.location.origin;
     this.api = createClient({ baseUrl, auth: token });
+    this.push = new PushNotifications(this.api, me.id);
     this.socket = connectLive(baseUrl, token, { autoConnect: false });
   }
 
@@ -195,6 +200,8 @@ export class ParleySession {
 
   /** Ends this session on the server; its sockets then get `session.revoked` and close. */
   async logOut(): Promise<void> {
+    // While the token still works: this browser stops getting my notifications once I am gone from it.
+    await this.push.forget();
     await logout({ client: this.api }).catch(() => undefined);
     this.onSignedOut('logout');
   }
@@ -478,6 +485,17 @@ export class ParleySession {
       throwOnError: true,
     });
     this.update((state) => messageReported(state, message.id));
+  }
+
+  /**
+   * Mutes a chat until I unmute it (`PUT /chats/{id}/mute`), or unmutes it (`DELETE`): a muted chat still counts
+   * unread and updates live here; it only sends me no push notifications. Then /sync, which brings the chat as the
+   * server has it, in case a chat list loaded before this change landed over it.
+   */
+  async setMuted(peerId: number, muted: boolean): Promise<void> {
+    await setChatMute(this.api, peerId, muted);
+    this.update((state) => muteChanged(state, peerId, muted));
+    this.catchUp();
   }
 
   // --- my account ---

@@ -1,10 +1,11 @@
 import type { SessionDto } from '@parley/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ConnectionStatus } from '../chat-state';
+import { type ConnectionStatus, chatName } from '../chat-state';
 import { ParleySession, type SignedOutReason } from '../parley-session';
 import { ChatList } from './ChatList';
 import { ConversationView, type Peer } from './ConversationView';
 import { NewChat } from './NewChat';
+import { NotificationsToggle } from './NotificationsToggle';
 import { SettingsPanel } from './SettingsPanel';
 
 const CONNECTION_LABEL: Record<ConnectionStatus, string> = {
@@ -29,6 +30,8 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
   const state = useSyncExternalStore(parley.subscribe, parley.getState);
   const [peer, setPeer] = useState<Peer | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // The chat a notification was about: `/?chat=<id>` when the service worker opened this window for it.
+  const [wanted, setWanted] = useState<number | null>(() => chatParameter(window.location.search));
   const select = (next: Peer) => {
     setSettingsOpen(false);
     setPeer(next);
@@ -38,6 +41,31 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
     parley.start();
     return () => parley.stop();
   }, [parley]);
+
+  // A notification clicked while this window was open: the service worker focuses it and names the chat.
+  useEffect(() => {
+    if (!('serviceWorker' in navigator)) return;
+    const open = (event: MessageEvent) => {
+      const data = event.data as { type?: unknown; user_id?: unknown } | null;
+      if (data?.type === 'open-chat' && typeof data.user_id === 'number') setWanted(data.user_id);
+    };
+    navigator.serviceWorker.addEventListener('message', open);
+    return () => navigator.serviceWorker.removeEventListener('message', open);
+  }, []);
+
+  // Opens the wanted chat once the chat list has it (it loads after the socket connects).
+  const wantedChat = wanted === null ? undefined : state.chats.find((chat) => chat.user_id === wanted);
+  if (wantedChat) {
+    setWanted(null);
+    setSettingsOpen(false);
+    setPeer({ id: wantedChat.user_id, username: chatName(wantedChat) });
+  }
+  // Then the address loses its `?chat=`, so a reload does not open that chat again.
+  useEffect(() => {
+    if (wanted === null && new URLSearchParams(window.location.search).has('chat')) {
+      window.history.replaceState(null, '', window.location.pathname);
+    }
+  }, [wanted]);
 
   return (
     <div className="chat-app">
@@ -55,6 +83,7 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
         </button>
       </header>
       <aside>
+        <NotificationsToggle parley={parley} />
         <ChatList state={state} me={session.user.id} selected={peer?.id} onSelect={select} />
         <NewChat parley={parley} onSelect={select} />
       </aside>
@@ -67,4 +96,10 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
       )}
     </div>
   );
+}
+
+/** The `chat` query parameter as a user id, if it is one. */
+function chatParameter(search: string): number | null {
+  const value = new URLSearchParams(search).get('chat');
+  return value !== null && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : null;
 }

@@ -1,4 +1,4 @@
-import { type ChatState, chatName } from '../chat-state';
+import { type ChatState, chatName, isMuted } from '../chat-state';
 import type { Peer } from './ConversationView';
 
 export function ChatList(props: { state: ChatState; me: number; selected?: number; onSelect: (peer: Peer) => void }) {
@@ -14,7 +14,14 @@ export function ChatList(props: { state: ChatState; me: number; selected?: numbe
               aria-current={chat.user_id === selected}
               onClick={() => onSelect({ id: chat.user_id, username: chatName(chat) })}
             >
-              <span className={chat.deleted ? 'name deleted' : 'name'}>{chatName(chat)}</span>
+              <span className={chat.deleted ? 'name deleted' : 'name'}>
+                {chatName(chat)}
+                {isMuted(chat) && (
+                  <span className="muted" role="img" aria-label="muted" title="Muted: no notifications">
+                    🔕
+                  </span>
+                )}
+              </span>
               <span className="preview">
                 {chat.user_id in state.typingUntil
                   ? 'typing…'

@@ -1,7 +1,7 @@
 import type { MessageDto } from '@parley/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api-error';
-import { type ChatState, chatName, isBlocked } from '../chat-state';
+import { type ChatState, chatName, isBlocked, isMuted } from '../chat-state';
 import type { ParleySession } from '../parley-session';
 import { MessageItem } from './MessageItem';
 import { ReportForm } from './ReportForm';
@@ -22,6 +22,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const name = chat ? chatName(chat) : peer.username;
   const deleted = chat?.deleted ?? false;
   const blocked = isBlocked(state, peer.id);
+  const muted = isMuted(chat);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [chosenMode, setMode] = useState<ComposerMode>(null);
@@ -83,6 +84,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   };
 
   const toggleBlock = () => attempt(() => (blocked ? parley.unblock(peer.id) : parley.block(peer.id)));
+  const toggleMute = () => attempt(() => parley.setMuted(peer.id, !muted));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -101,6 +103,17 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
     <section className="conversation" aria-label={`Conversation with ${name}`}>
       <div className="conversation-header">
         <h2 className={deleted ? 'deleted' : undefined}>{name}</h2>
+        {/* Only a listed chat can be muted: before its first message the server has no chat to mute. */}
+        {chat && !deleted && (
+          <button
+            type="button"
+            aria-pressed={muted}
+            title={muted ? 'Notifications for this chat are off' : 'Turn off notifications for this chat'}
+            onClick={toggleMute}
+          >
+            {muted ? 'Unmute' : 'Mute'}
+          </button>
+        )}
         {!deleted && (
           <button type="button" onClick={toggleBlock}>
             {blocked ? 'Unblock' : 'Block'}
