@@ -148,7 +148,9 @@ async function main(): Promise<void> {
       { discardStdout: true },
     );
     services.push(on);
-    log(`${USERS} offline users with a push subscription each; concurrency ${options.concurrency}, ${options.rounds} rounds of ${options.durationSeconds} s`);
+    log(
+      `${USERS} offline users with a push subscription each; concurrency ${options.concurrency}, ${options.rounds} rounds of ${options.durationSeconds} s`,
+    );
 
     for (const service of [off, on]) await runHttpLoad(service.url, nextSend, { ...options, durationSeconds: 1 });
     const results: Record<'off' | 'on', LoadResult[]> = { off: [], on: [] };
@@ -196,7 +198,10 @@ async function main(): Promise<void> {
         delays.push(push.arrivals.get(path)![seen] - committed);
       }
       // Read it, so the next send to this user is not collapsed into this one.
-      await fetch(`${on.url}/read/${sender}`, { method: 'POST', headers: { authorization: `Bearer ${benchToken(recipient)}` } });
+      await fetch(`${on.url}/read/${sender}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${benchToken(recipient)}` },
+      });
     }
     const sorted = delays.sort((a, b) => a - b);
     log(
