@@ -12,7 +12,7 @@
  */
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type pg from 'pg';
-import { type Job, type JobInsert, PgBoss, type Queue, type SendOptions } from 'pg-boss';
+import { type Job, type JobInsert, PgBoss, type Queue, type JobResult, type SendOptions } from 'pg-boss';
 
 /** A queue and its retry policy, created (or updated) at start. */
 export type QueueDefinition = Queue;
@@ -29,6 +29,8 @@ export interface QueueDepth {
 }
 
 const POOL_SIZE = 4;
+/** The backstop poll of an idle queue, in seconds; NOTIFY wakes it sooner. */
+const POLL_SECONDS = 1;
 
 @Injectable()
 export class JobQueue implements OnModuleDestroy {
@@ -40,12 +42,19 @@ export class JobQueue implements OnModuleDestroy {
   /** Starts pg-boss on `databaseUrl` and creates `queues`; until then nothing here may be called but `state`. */
   async start(databaseUrl: string, queues: QueueDefinition[]): Promise<void> {
     this.state = 'starting';
-    const boss = new PgBoss({ connectionString: databaseUrl, max: POOL_SIZE, application_name: 'parley-queue' });
+    // LISTEN/NOTIFY (one more connection): a job created wakes the workers of its queue at once.
+    const boss = new PgBoss({
+      connectionString: databaseUrl,
+      max: POOL_SIZE,
+      application_name: 'parley-queue',
+      useListenNotify: true,
+    });
     // An error in a background pass (maintenance, a lost connection) is pg-boss's to retry; never a crash.
     boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
     await boss.start();
     for (const queue of queues) {
-      const { name, ...options } = queue;
+      const { name, ...definition } = queue;
+      const options = { notify: true, ...definition };
       if (await boss.getQueue(name)) await boss.updateQueue(name, options);
       else await boss.createQueue(name, options);
     }
@@ -53,14 +62,35 @@ export class JobQueue implements OnModuleDestroy {
     this.state = 'running';
   }
 
-  /** Runs `handler` for each job of `queue`, one at a time per `concurrency` slot; a throw is a failed attempt. */
+  /**
+   * Runs `handler` for each job of `queue`, up to `concurrency` at once in this process; a throw fails that job
+   * alone (retried by its queue's policy). Jobs are fetched in batches of up to `concurrency`, handled side by
+   * side, and while a fetch comes back full the next follows at once (burst): a backlog drains as fast as the
+   * handlers go, not one batch per poll. An idle queue is woken by NOTIFY when a job is created (the poll is
+   * only a backstop).
+   */
   async work<T extends object>(
     queue: string,
     concurrency: number,
     handler: (job: Job<T>) => Promise<void>,
   ): Promise<void> {
-    await this.started().work<T>(queue, { localConcurrency: concurrency, pollingIntervalSeconds: 1 }, async ([job]) =>
-      handler(job),
+    await this.started().work<T>(
+      queue,
+      {
+        batchSize: concurrency,
+        perJobResults: true,
+        burstWhenBatchFull: true,
+        pollingIntervalSeconds: POLL_SECONDS,
+        notifyPollingIntervalSeconds: POLL_SECONDS,
+      },
+      async (jobs): Promise<JobResult[]> => {
+        const outcomes = await Promise.allSettled(jobs.map((job) => handler(job)));
+        return outcomes.map((outcome, i) => ({
+          id: jobs[i].id,
+          status: outcome.status === 'fulfilled' ? 'completed' : 'failed',
+          output: outcome.status === 'fulfilled' ? undefined : { message: String(outcome.reason) },
+        }));
+      },
     );
   }
 
