@@ -203,6 +203,13 @@ export class Environment {
   @IntSetting(1, 3600)
   PUSH_RETRY_DELAY_SECONDS = 5;
 
+  /**
+   * false: this instance writes events but delivers none (no queue workers, no outbox drain); instances with
+   * true deliver them. Splits the API from delivery when they should not share CPU.
+   */
+  @IsIn(['true', 'false'])
+  NOTIFICATION_WORKERS: 'true' | 'false' = 'true';
+
   /** Where events are POSTed (Standard Webhooks), comma-separated; empty: no webhooks. */
   @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as string[]) : commaSeparated(value)))
   @IsUrl(

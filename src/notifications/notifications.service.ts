@@ -46,6 +46,11 @@ export class Notifications {
 
   async start(): Promise<void> {
     if (!this.outbox.enabled) return;
+    if (this.config.get('NOTIFICATION_WORKERS', { infer: true }) === 'false') {
+      // Its statements still write the outbox; instances with workers drain and deliver it.
+      this.logger.log('Offline reach: events are written here and delivered by instances with NOTIFICATION_WORKERS');
+      return;
+    }
     const webhookUrls = this.config.get('WEBHOOK_URLS', { infer: true });
     const url = (this.dataSource.options as { url: string }).url;
     await this.queue.start(
