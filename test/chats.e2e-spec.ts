@@ -49,14 +49,38 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
 
       expect(await chatsOf(me)).toEqual({
         chats: [
-          { user_id: ann.id, username: ann.username, deleted: false, unread_count: 2, last_message: toAnn },
-          { user_id: ben.id, username: ben.username, deleted: false, unread_count: 1, last_message: fromBen },
+          {
+            user_id: ann.id,
+            username: ann.username,
+            deleted: false,
+            muted: false,
+            muted_until: null,
+            unread_count: 2,
+            last_message: toAnn,
+          },
+          {
+            user_id: ben.id,
+            username: ben.username,
+            deleted: false,
+            muted: false,
+            muted_until: null,
+            unread_count: 1,
+            last_message: fromBen,
+          },
         ],
         next_cursor: null,
       });
       const annView = await chatsOf(ann);
       expect(annView.chats).toEqual([
-        { user_id: me.id, username: me.username, deleted: false, unread_count: 1, last_message: toAnn },
+        {
+          user_id: me.id,
+          username: me.username,
+          deleted: false,
+          muted: false,
+          muted_until: null,
+          unread_count: 1,
+          last_message: toAnn,
+        },
       ]);
     });
 
@@ -249,10 +273,26 @@ describe('chats: GET /chat, GET /chat/{user_id}, POST /read/{user_id}', () => {
       await testApp.query('DELETE FROM users WHERE id = $1', [gone.id]);
 
       expect((await chatsOf(ann)).chats).toEqual([
-        { user_id: ben.id, username: ben.username, deleted: false, unread_count: 0, last_message: annToBen },
+        {
+          user_id: ben.id,
+          username: ben.username,
+          deleted: false,
+          muted: false,
+          muted_until: null,
+          unread_count: 0,
+          last_message: annToBen,
+        },
       ]);
       expect((await chatsOf(ben)).chats).toEqual([
-        { user_id: ann.id, username: ann.username, deleted: false, unread_count: 1, last_message: annToBen },
+        {
+          user_id: ann.id,
+          username: ann.username,
+          deleted: false,
+          muted: false,
+          muted_until: null,
+          unread_count: 1,
+          last_message: annToBen,
+        },
       ]);
       const leftOver = await testApp.query('SELECT 1 FROM chats WHERE owner_id = $1 OR peer_id = $1', [gone.id]);
       expect(leftOver).toHaveLength(0);

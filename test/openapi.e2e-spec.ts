@@ -109,6 +109,7 @@ describe('OpenAPI document at /docs-json', () => {
       'GET /health',
       'GET /health/live',
       'GET /health/ready',
+      'GET /push/vapid-public-key',
       'POST /login',
       'POST /signup',
     ]);
@@ -217,6 +218,7 @@ describe('OpenAPI document at /docs-json', () => {
       'GET /health',
       'GET /health/live',
       'GET /health/ready',
+      'GET /push/vapid-public-key',
       'POST /login',
       'POST /signup',
     ]);

@@ -104,6 +104,8 @@ describe('catching up', () => {
           user_id: alice.id,
           username: alice.username,
           deleted: false,
+          muted: false,
+          muted_until: null,
           unread_count: 1,
           peer_read_up_to: 0,
           last_message: message,
@@ -147,7 +149,7 @@ describe('catching up', () => {
       await slow.connect();
       try {
         await slow.query('BEGIN');
-        const { rows } = await slow.query<{ id: string }>(SEND.text, [bob.id, alice.id, 'slow one', null, null]);
+        const { rows } = await slow.query<{ id: string }>(SEND.text, [bob.id, alice.id, 'slow one', null, null, false]);
         // Meanwhile carol's message commits, with a later id and transaction id.
         const quick = await sendMessage(testApp, carol, alice, 'quick one');
         expect(quick.id).toBeGreaterThan(Number(rows[0].id));
@@ -223,7 +225,7 @@ describe('catching up', () => {
         await slow.connect();
         try {
           await slow.query('BEGIN');
-          const { rows } = await slow.query(EDIT.text, [early.id, bob.id, 'after the edit', 0]);
+          const { rows } = await slow.query(EDIT.text, [early.id, bob.id, 'after the edit', 0, false]);
           expect(rows).toHaveLength(1);
           // Meanwhile a later transaction commits a change alice sees.
           const quick = await sendMessage(testApp, carol, alice, 'quick one');

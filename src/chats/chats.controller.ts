@@ -94,7 +94,10 @@ export class ChatsController {
     await this.chatsService.setMute(caller.id, params.user_id, true, dto.until);
   }
 
-  /** Unmute a chat; also when it was not muted. */
+  /**
+   * Unmute a chat.
+   * @remarks Pushes for its new messages resume. Also 204 when the chat was not muted.
+   */
   @Delete('chats/:user_id/mute')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)

@@ -13,6 +13,7 @@ const TAGS: Record<string, string> = {
   chats: 'Conversations: the chat list, history, read receipts and the catch-up after a reconnect',
   blocks: 'Blocking: a user protects themselves from another; nobody else is told',
   reports: 'Reporting a user, or one of their messages, to the moderators',
+  push: 'Web Push: the server key browsers subscribe with, and each browser’s subscription',
   moderation: 'For moderators only: the report queue, its decisions and suspensions',
   health: 'Probes for monitors and orchestrators; they need no token',
 };

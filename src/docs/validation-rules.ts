@@ -41,7 +41,7 @@ export const SCHEMA_KEYWORDS: Record<string, (constraints: unknown[]) => Keyword
 };
 
 /** Rules no JSON Schema keyword can state; the property's description says them instead. */
-export const DESCRIBED_ONLY = new Set(['equalsProperty', 'isReactionEmoji']);
+export const DESCRIBED_ONLY = new Set(['equalsProperty', 'isReactionEmoji', 'nestedValidation']);
 
 /** The schema keywords of each validated property of `dto`, its parents' rules included. */
 export function validationKeywords(dto: Type): Map<string, Keywords> {

@@ -106,7 +106,8 @@ export class ProbesController implements OnApplicationShutdown {
       throw new ServiceUnavailableException(`Not ready: ${down} down`);
     }
     // Reported, never a reason to stop traffic: while the queue is down, events wait in the outbox.
-    checks.queue = this.queue.state;
+    // Off (no channel configured): not reported, so the answer is what it was before offline reach.
+    if (this.queue.state !== 'off') checks.queue = this.queue.state;
     if (this.queue.state === 'running') {
       const depths = await withinTimeout(this.queue.depths(), 'the job queue').catch(() => undefined);
       if (depths) {

@@ -12,7 +12,7 @@
  */
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type pg from 'pg';
-import { type Job, type JobInsert, PgBoss, type Queue, type JobResult, type SendOptions } from 'pg-boss';
+import type { Job, JobInsert, JobResult, PgBoss, Queue, SendOptions } from 'pg-boss';
 
 /** A queue and its retry policy, created (or updated) at start. */
 export type QueueDefinition = Queue;
@@ -43,6 +43,8 @@ export class JobQueue implements OnModuleDestroy {
   async start(databaseUrl: string, queues: QueueDefinition[]): Promise<void> {
     this.state = 'starting';
     // LISTEN/NOTIFY (one more connection): a job created wakes the workers of its queue at once.
+    // Loaded only here: pg-boss brings @opentelemetry/api, which a service without offline reach never loads.
+    const { PgBoss } = await import('pg-boss');
     const boss = new PgBoss({
       connectionString: databaseUrl,
       max: POOL_SIZE,

@@ -263,7 +263,7 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
     await page.waitForURL((url) => !url.searchParams.has('chat'), { timeout: UI_WAIT_MS });
   }, 60_000);
 
-  it('says so when the server has push off, and when the browser blocks notifications', async () => {
+  it('says so when the server has push off', async () => {
     const alice = await signupUser(testApp);
     const off = await openPage({ subscription: browserLikeSubscription('https://push.example.test/sub/off') });
     // This server has push on; a server without VAPID keys answers the key's route 404, as here.
@@ -279,13 +279,5 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
     await shown(off.page.getByText('Notifications are not available on this server'));
     expect(await off.page.getByRole('button', { name: 'Enable notifications' }).count()).toBe(0);
     expect(await off.page.evaluate(() => window.__pushSubscribe)).toBeUndefined();
-
-    const blocked = await openPage({ allowNotifications: false });
-    await logIn(blocked.page, alice);
-    // Headless Chromium answers a permission request it was not granted with "denied", as a user's "Block" does.
-    await blocked.page.getByRole('button', { name: 'Enable notifications' }).click();
-    await shown(blocked.page.getByText(/Notifications are blocked for this site/));
-    await screenshot(blocked.page, '05-notifications-blocked');
-    expect(await subscriptionsOf(alice)).toEqual([]);
   }, 60_000);
 });

@@ -79,7 +79,9 @@ export const getChatHistory = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Unmute a chat; also when it was not muted.
+ * Unmute a chat.
+ *
+ * Pushes for its new messages resume. Also 204 when the chat was not muted.
  */
 export const unmuteChat = <ThrowOnError extends boolean = false>(options: Options<UnmuteChatData, ThrowOnError>) => (options.client ?? client).delete<UnmuteChatResponses, UnmuteChatErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

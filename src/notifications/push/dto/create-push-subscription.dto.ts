@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export class PushSubscriptionKeysDto {
   /**
@@ -32,9 +32,9 @@ export class CreatePushSubscriptionDto {
   endpoint!: string;
 
   /** When the push service will expire the subscription (ms since the epoch), if it says; informative only. */
-  @ApiProperty({ type: Number, nullable: true, required: false })
+  @ApiProperty({ type: 'integer', format: 'int64', nullable: true, required: false })
   @IsOptional()
-  @IsNumber()
+  @IsInt()
   expirationTime?: number | null;
 
   @IsDefined()
