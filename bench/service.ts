@@ -48,10 +48,10 @@ function treeRssMiB(pid: number): number {
 // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node.js runs on.
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of the service's processes, from /proc/<pid>/stat (fields 14 and 15). */
-function treeCpuSeconds(pid: number): number {
+/** utime + stime of these processes, from /proc/<pid>/stat (fields 14 and 15). */
+function cpuSecondsOf(pids: string[]): number {
   let ticks = 0;
-  for (const id of tree(pid)) {
+  for (const id of pids) {
     try {
       const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -61,6 +61,24 @@ function treeCpuSeconds(pid: number): number {
     }
   }
   return ticks / TICKS_PER_SECOND;
+}
+
+const treeCpuSeconds = (pid: number) => cpuSecondsOf(tree(pid));
+
+/**
+ * CPU time of the PostgreSQL server's processes on this machine so far. Differences of two readings are what the
+ * database did in between, less what backends that exited in between had used (connection pools keep theirs).
+ */
+export function databaseCpuSeconds(): number {
+  const servers = readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
+    } catch {
+      return false;
+    }
+  });
+  return cpuSecondsOf(servers);
 }
 
 /** How long stop() waits for a drained exit before it kills the service's processes. */

@@ -40,15 +40,27 @@ export interface WebhookJob {
 }
 
 /**
+ * A job whose worker stopped reporting for this long (pg-boss's heartbeat, sent every 5 s while the handler runs)
+ * was lost: its instance died mid-delivery, or the connection that would have recorded the outcome dropped (a
+ * database restart). pg-boss then counts the attempt as failed and retries it. Without it a lost job would wait
+ * out the expiry, which must be longer than the slowest attempt.
+ */
+const HEARTBEAT_SECONDS = 10;
+/** The hard bound on one batch's handler; every attempt is far below it (a push 10 s, a webhook at most 60 s). */
+const EXPIRE_SECONDS = 120;
+const LOST_JOBS = { heartbeatSeconds: HEARTBEAT_SECONDS, expireInSeconds: EXPIRE_SECONDS };
+
+/**
  * The queues and their retries. A push is worth little after a few minutes: retried briefly from
  * `pushRetryDelaySeconds` (PUSH_RETRY_DELAY_SECONDS), at most 5 minutes apart, then dropped (the message stays
  * unread). A webhook event is retried for WEBHOOK_RETRY_HOURS (retry-policy.ts).
  */
 export function notificationQueues(pushRetryDelaySeconds: number, webhookRetries: RetryPolicy): QueueDefinition[] {
   return [
-    { name: PUSH_QUEUE, retryLimit: 3, retryDelay: 2, retryBackoff: true },
+    { name: PUSH_QUEUE, retryLimit: 3, retryDelay: 2, retryBackoff: true, ...LOST_JOBS },
     {
       name: PUSH_DELIVERY_QUEUE,
+      ...LOST_JOBS,
       retryLimit: 5,
       retryDelay: pushRetryDelaySeconds,
       retryBackoff: true,
@@ -56,6 +68,6 @@ export function notificationQueues(pushRetryDelaySeconds: number, webhookRetries
     },
     // The dead letter queue exists before the queue that names it. Its jobs wait for an operator: kept 30 days.
     { name: WEBHOOK_FAILED_QUEUE, retentionSeconds: 30 * 24 * 3600 },
-    { name: WEBHOOK_QUEUE, ...webhookRetries, deadLetter: WEBHOOK_FAILED_QUEUE },
+    { name: WEBHOOK_QUEUE, ...webhookRetries, deadLetter: WEBHOOK_FAILED_QUEUE, ...LOST_JOBS },
   ];
 }

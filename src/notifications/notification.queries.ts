@@ -34,30 +34,43 @@ export const DRAIN_OUTBOX = prepared<OutboxRow, [limit: number]>(
     FROM taken t ORDER BY t.id`,
 );
 
-export interface PushCandidateRow {
+export interface PushTargetRow {
   sender_id: number;
   recipient_id: number;
   /** A later unread message from the same sender exists: its own push (same Topic) says it all. */
   superseded: boolean;
   muted: boolean;
   blocked: boolean;
+  message_id: string;
+  sender_username: string | null;
+  body: string;
+  /** One row per subscription of the recipient; null (one row) when they have none left. */
+  subscription_id: number | null;
+  endpoint: string | null;
+  p256dh: string | null;
+  auth: string | null;
 }
 
-// No row: the message was read, deleted or its recipient erased since it was sent. messages_unread_idx answers
-// "a later unread message of this sender", blocks_pkey the block either way.
-export const PUSH_CANDIDATE = prepared<PushCandidateRow, [messageId: string]>(
-  'push_candidate',
-  `SELECT m.sender_id, m.recipient_id,
+// Everything a push job needs in one statement: whether to push, to which subscriptions, and what. No row: the
+// message was read, deleted or its recipient erased since it was sent. messages_unread_idx answers "a later unread
+// message of this sender", blocks_pkey the block either way, push_subscriptions_user_id_idx the subscriptions.
+export const PUSH_TARGETS = prepared<PushTargetRow, [messageId: string]>(
+  'push_targets',
+  `SELECT m.sender_id, m.recipient_id, m.id AS message_id, u.username AS sender_username, m.body,
           EXISTS (SELECT FROM messages later
                    WHERE later.recipient_id = m.recipient_id AND later.sender_id = m.sender_id AND later.id > m.id
                      AND later.read_at IS NULL AND later.deleted_at IS NULL) AS superseded,
           coalesce(c.muted_until > now(), false) AS muted,
           EXISTS (SELECT FROM blocks b
-                   WHERE (b.blocker_id, b.blocked_id) IN ((m.recipient_id, m.sender_id), (m.sender_id, m.recipient_id))) AS blocked
+                   WHERE (b.blocker_id, b.blocked_id) IN ((m.recipient_id, m.sender_id), (m.sender_id, m.recipient_id))) AS blocked,
+          s.id AS subscription_id, s.endpoint, s.p256dh, s.auth
      FROM messages m
      JOIN users r ON r.id = m.recipient_id AND r.deleted_at IS NULL
+     JOIN users u ON u.id = m.sender_id
      LEFT JOIN chats c ON c.owner_id = m.recipient_id AND c.peer_id = m.sender_id
-    WHERE m.id = $1::bigint AND m.read_at IS NULL AND m.deleted_at IS NULL`,
+     LEFT JOIN push_subscriptions s ON s.user_id = m.recipient_id
+    WHERE m.id = $1::bigint AND m.read_at IS NULL AND m.deleted_at IS NULL
+    ORDER BY s.id`,
 );
 
 export interface PushDeliveryRow {
@@ -71,7 +84,8 @@ export interface PushDeliveryRow {
   body: string;
 }
 
-// No row: the subscription is gone, or the message was read or deleted while the push waited (a retry).
+// A retry of one subscription's push. No row: the subscription is gone, or the message was read or deleted while
+// the retry waited.
 export const PUSH_DELIVERY = prepared<PushDeliveryRow, [subscriptionId: number, messageId: string]>(
   'push_delivery',
   `SELECT s.endpoint, s.p256dh, s.auth, m.id AS message_id, m.sender_id, m.recipient_id,
@@ -85,11 +99,6 @@ export const PUSH_DELIVERY = prepared<PushDeliveryRow, [subscriptionId: number, 
 export const DELETE_SUBSCRIPTION = prepared<never, [subscriptionId: number]>(
   'push_subscription_gone',
   'DELETE FROM push_subscriptions WHERE id = $1',
-);
-
-export const SUBSCRIPTIONS_OF = prepared<{ id: number }, [userId: number]>(
-  'push_subscriptions_of',
-  'SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY id',
 );
 
 export const WEBHOOK_MESSAGE = prepared<MessageRow, [messageId: string]>(

@@ -31,6 +31,7 @@ export interface QueueDepth {
 const POOL_SIZE = 4;
 /** The backstop poll of an idle queue, in seconds; NOTIFY wakes it sooner. */
 const POLL_SECONDS = 1;
+const SUPERVISE_SECONDS = 10;
 
 @Injectable()
 export class JobQueue implements OnModuleDestroy {
@@ -50,6 +51,9 @@ export class JobQueue implements OnModuleDestroy {
       max: POOL_SIZE,
       application_name: 'parley-queue',
       useListenNotify: true,
+      // How often jobs whose heartbeat stopped or that expired are found and retried (pg-boss's default: 60 s).
+      superviseIntervalSeconds: SUPERVISE_SECONDS,
+      monitorIntervalSeconds: SUPERVISE_SECONDS,
     });
     // An error in a background pass (maintenance, a lost connection) is pg-boss's to retry; never a crash.
     boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));

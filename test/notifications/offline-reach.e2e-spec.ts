@@ -181,6 +181,28 @@ describe('offline reach: Web Push and webhooks', () => {
     expect(pushService.pushesTo(flaky).every((push) => payloadOf(push).message_id === message.id)).toBe(true);
   });
 
+  it('retries a first push that failed (500) for that browser alone, and never repeats the push to another', async () => {
+    const [alice, dave] = [await signupUser(testApp), await signupUser(testApp)];
+    const failing = await subscribe(dave);
+    const healthy = await subscribe(dave);
+    pushService.respondWith(failing, { status: 500 });
+    const message = await sendMessage(testApp, alice, dave, 'twice for one, once for the other');
+    await pushService.waitFor((p) => p.path === new URL(failing).pathname && p.status === 201, WAIT_MS);
+    // Every push job done: a second push to the healthy browser would have been sent by now.
+    await waitUntil(
+      async () =>
+        (
+          await testApp.query(
+            "SELECT 1 FROM pgboss.job WHERE name IN ('push', 'push-delivery') AND state IN ('created', 'retry', 'active')",
+          )
+        ).length === 0,
+    );
+    expect(pushService.pushesTo(failing).map((push) => push.status)).toEqual([500, 201]);
+    expect(pushService.pushesTo(healthy).map((push) => [push.status, payloadOf(push).message_id])).toEqual([
+      [201, message.id],
+    ]);
+  });
+
   it('signs every event, keeps its webhook-id across retries, and delivers it once the receiver is back', async () => {
     receiver.fail({ answer: { status: 500 }, times: 2, type: 'message.created' });
     const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];

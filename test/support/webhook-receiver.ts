@@ -77,6 +77,11 @@ export class WebhookReceiver {
     for (let i = 0; i < options.times; i++) this.failures.push({ status: options.answer.status, type: options.type });
   }
 
+  /** Answers every request its own way again: the receiver is back. */
+  recover(): void {
+    this.failures.length = 0;
+  }
+
   /** Resolves once `predicate` holds, checked now and after every request. */
   waitFor(predicate: (receiver: WebhookReceiver) => boolean, timeoutMs: number): Promise<void> {
     const check = () => {
