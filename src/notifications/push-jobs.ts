@@ -1,9 +1,11 @@
 /*
  * When a message is pushed, and the push itself. A push job runs
  * PUSH_DELAY_MS after the send; it pushes only if the message is still unread
- * and its recipient has no connected socket on any instance (Zulip's trap of
- * a hard disconnect is covered: presence is asked at that moment, not
- * remembered), never for a muted chat or across a block, and not when a
+ * and its recipient has no active socket on any instance. Both of Zulip's
+ * traps are covered: presence is asked at that moment, not remembered (a hard
+ * disconnect), and a socket whose client said it is away (presence.away: a
+ * hidden tab, an idle user) does not count (a desktop that looks online),
+ * never for a muted chat or across a block, and not when a
  * later unread message from the same sender will push anyway: a burst
  * becomes one notification. One statement decides and reads the payload and
  * every subscription; the first attempt to each runs at once, side by side,
@@ -76,7 +78,7 @@ export class PushJobs {
           ? 'muted'
           : candidate.superseded
             ? 'collapsed'
-            : (await this.presence.isConnected(candidate.recipient_id))
+            : (await this.presence.isActive(candidate.recipient_id))
               ? 'online'
               : undefined;
     if (skipped || !candidate) {

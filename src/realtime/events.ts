@@ -12,6 +12,7 @@ import {
   type BroadcastEventDto,
   type MessageDeletedEventDto,
   type MessageReadEventDto,
+  type PresenceAwayDto,
   type PresenceEventDto,
   type PresenceWatchDto,
   type SessionExpiredEventDto,
@@ -36,6 +37,7 @@ export const SERVER_EVENTS = {
 export const CLIENT_EVENTS = {
   TYPING: 'typing',
   PRESENCE_WATCH: 'presence.watch',
+  PRESENCE_AWAY: 'presence.away',
 } as const;
 
 export type Ack = AckOkDto | ErrorResponseDto;
@@ -55,6 +57,7 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   [CLIENT_EVENTS.TYPING]: (event: TypingDto, ack: (answer: Ack) => void) => void;
   [CLIENT_EVENTS.PRESENCE_WATCH]: (event: PresenceWatchDto, ack: (answer: Ack) => void) => void;
+  [CLIENT_EVENTS.PRESENCE_AWAY]: (event: PresenceAwayDto, ack: (answer: Ack) => void) => void;
 }
 
 /** What the documentation says about each event: who receives it, and the schema (an OpenAPI component) of its payload. */
@@ -124,6 +127,13 @@ export const CLIENT_EVENT_DOCS: Record<
       'A user who blocked you is reported offline with no last-seen time.',
     payload: 'PresenceWatchDto',
   },
+  'presence.away': {
+    about:
+      'Say this socket is away (its page hidden, its user idle) or back. While every socket of a user is away, new ' +
+      'messages are pushed to their Web Push subscriptions as if they were offline; presence is not affected. A new ' +
+      'socket starts as not away.',
+    payload: 'PresenceAwayDto',
+  },
 };
 
 /** What each socket carries from its handshake. */
@@ -132,6 +142,8 @@ export interface SocketData {
   sessionId: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** Said by the client (presence.away): its page is hidden or its user idle, so it does not hold back pushes. */
+  away?: boolean;
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

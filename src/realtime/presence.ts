@@ -71,12 +71,12 @@ export class Presence {
   }
 
   /**
-   * Whether the user has a socket on any process now (the adapter asks the others), for the offline pushes.
-   * False before the gateway has started: nobody can be connected yet.
+   * Whether the user has a socket on any process now (the adapter asks the others) that has not said it is away
+   * (presence.away), for the offline pushes. False before the gateway has started: nobody can be connected yet.
    */
-  async isConnected(userId: number): Promise<boolean> {
+  async isActive(userId: number): Promise<boolean> {
     if (!this.server) return false;
-    return (await this.server.in(userRoom(userId)).fetchSockets()).length > 0;
+    return (await this.server.in(userRoom(userId)).fetchSockets()).some((socket) => !socket.data.away);
   }
 
   stop(): void {

@@ -32,7 +32,7 @@ import { PreparedStatements } from '../database/prepared-statements.js';
 import { createLimiter } from '../rate-limits/limiter.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
 import { UsersService } from '../users/users.service.js';
-import { PresenceWatchDto, TypingDto } from './dto/realtime-events.dto.js';
+import { PresenceAwayDto, PresenceWatchDto, TypingDto } from './dto/realtime-events.dto.js';
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -107,6 +107,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       });
     listen(CLIENT_EVENTS.TYPING, (body) => this.typing(socket, body));
     listen(CLIENT_EVENTS.PRESENCE_WATCH, (body) => this.watchPresence(socket, body));
+    listen(CLIENT_EVENTS.PRESENCE_AWAY, (body) => this.setAway(socket, body));
     const { userId, sessionId } = socket.data;
     await socket.join([userRoom(userId), sessionRoom(sessionId)]);
     this.scheduleExpiry(socket);
@@ -150,6 +151,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         states.set(blocker, { user_id: blocker, online: false, last_seen_at: null });
       }
       for (const state of states.values()) socket.emit(SERVER_EVENTS.PRESENCE, state);
+    });
+  }
+
+  /** No limiter: it only sets a flag on this socket, read when a push is decided. */
+  async setAway(socket: RealtimeSocket, body: unknown): Promise<Ack> {
+    return this.answer(async () => {
+      const { away } = await this.validate(PresenceAwayDto, body);
+      socket.data.away = away;
     });
   }
 

@@ -114,6 +114,30 @@ describe('offline reach: Web Push and webhooks', () => {
     expect(payloadOf(push).message_id).toBe(offline.id);
   });
 
+  it('pushes to a recipient whose every socket said it is away (a hidden tab), and not once one is back', async () => {
+    const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
+    const endpoint = await subscribe(bob);
+    const [desktop, phone] = [await connectSocket(url, bob.token), await connectSocket(url, bob.token)];
+    sockets.push(desktop, phone);
+
+    expect(await desktop.emitWithAck('presence.away', { away: true })).toEqual({ ok: true });
+    const oneActive = await sendMessage(testApp, alice, bob, 'the phone is in use');
+    await settle(oneActive.id);
+    expect(pushService.pushesTo(endpoint)).toEqual([]);
+
+    expect(await phone.emitWithAck('presence.away', { away: true })).toEqual({ ok: true });
+    const allAway = await sendMessage(testApp, alice, bob, 'nobody is looking');
+    const push = await pushService.waitFor((p) => p.path === new URL(endpoint).pathname, WAIT_MS);
+    expect(payloadOf(push).message_id).toBe(allAway.id);
+
+    expect(await desktop.emitWithAck('presence.away', { away: false })).toEqual({ ok: true });
+    const back = await sendMessage(testApp, alice, bob, 'the tab is shown again');
+    await settle(back.id);
+    expect(pushService.pushesTo(endpoint)).toHaveLength(1);
+
+    expect(await desktop.emitWithAck('presence.away', { away: 'yes' } as never)).toMatchObject({ statusCode: 400 });
+  });
+
   it('does not push a muted chat, a message read in time, or a sender blocked before the push', async () => {
     const [alice, bob, carol, dave] = [
       await signupUser(testApp),

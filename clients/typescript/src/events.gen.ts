@@ -1,7 +1,7 @@
 // Generated from asyncapi.json by scripts/generate-events.mjs (npm run generate): do not edit.
-import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDeletedEventDto, MessageDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
+import type { AckOkDto, BroadcastEventDto, ErrorResponseDto, MessageDeletedEventDto, MessageDto, MessageReadEventDto, PresenceAwayDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
 
-export type { AckOkDto, BroadcastEventDto, MessageDeletedEventDto, MessageReadEventDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
+export type { AckOkDto, BroadcastEventDto, MessageDeletedEventDto, MessageReadEventDto, PresenceAwayDto, PresenceEventDto, PresenceWatchDto, SessionExpiredEventDto, SessionRevokedEventDto, TypingDto, TypingEventDto } from './generated-events/types.gen.js';
 
 /** What the server emits: `socket.on(name, (payload) => …)`. */
 export interface ServerToClientEvents {
@@ -27,6 +27,8 @@ export interface ServerToClientEvents {
 
 /** What a client may emit, each answered through its acknowledgement: `socket.emit(name, payload, (answer) => …)`. */
 export interface ClientToServerEvents {
+  /** Say this socket is away (its page hidden, its user idle) or back. While every socket of a user is away, new messages are pushed to their Web Push subscriptions as if they were offline; presence is not affected. A new socket starts as not away. */
+  'presence.away': (payload: PresenceAwayDto, ack: (answer: AckOkDto | ErrorResponseDto) => void) => void;
   /** Follow the presence of up to 200 users (replaces the previous list); rate-limited per user. A user who blocked you is reported offline with no last-seen time. */
   'presence.watch': (payload: PresenceWatchDto, ack: (answer: AckOkDto | ErrorResponseDto) => void) => void;
   /** Tell a peer you are (or stopped) typing; rate-limited per user. Acknowledged but dropped when a block stands between you. */

@@ -141,6 +141,8 @@ export class ParleySession {
     // Step 1: the socket first, so nothing from now on goes unannounced; every (re)connect then catches up.
     socket.on('connect', () => {
       this.update((state) => connectionChanged(state, 'live'));
+      // A new socket starts as not away: say so when this tab is hidden already.
+      if (document.visibilityState === 'hidden') this.sayAway();
       this.catchUp();
       // Whom I blocked: I may have changed it in another tab meanwhile.
       this.loadBlocks().catch((error: unknown) => console.warn('loading blocks failed', error));
@@ -182,6 +184,10 @@ export class ParleySession {
     });
     this.listen(window, 'online', () => socket.connect());
     this.listen(window, 'focus', () => this.catchUp());
+    // A hidden tab must not swallow notifications: while every tab of mine is hidden, the server pushes.
+    const onVisibility = () => this.sayAway();
+    document.addEventListener('visibilitychange', onVisibility);
+    this.teardown.push(() => document.removeEventListener('visibilitychange', onVisibility));
     const timer = setInterval(() => this.catchUp(), SYNC_EVERY_MS);
     this.teardown.push(() => clearInterval(timer));
 
@@ -214,6 +220,13 @@ export class ParleySession {
       throwOnError: true,
     });
     return page.users.filter((user) => user.id !== this.me.id);
+  }
+
+  private sayAway(): void {
+    if (!this.socket.connected) return;
+    this.socket.emit('presence.away', { away: document.visibilityState === 'hidden' }, (answer) => {
+      if (!('ok' in answer)) console.warn('presence.away refused', answer);
+    });
   }
 
   private listen(target: Window, event: string, handler: () => void): void {

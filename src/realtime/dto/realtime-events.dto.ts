@@ -86,6 +86,17 @@ export class PresenceWatchDto {
   user_ids!: number[];
 }
 
+/**
+ * `presence.away`, client → server: this socket's page is hidden or its user idle (true), or back (false). A user
+ * whose every socket is away gets Web Push notifications as if offline: a desktop tab left open in the background
+ * must not swallow them. Presence (online, last seen) is not affected.
+ */
+export class PresenceAwayDto {
+  /** @example true */
+  @IsBoolean()
+  away!: boolean;
+}
+
 /** `presence`: a watched user came online or went offline (after a grace period). */
 export class PresenceEventDto {
   /** @example 2 */
@@ -119,6 +130,7 @@ export const REALTIME_MODELS = [
   TypingDto,
   TypingEventDto,
   PresenceWatchDto,
+  PresenceAwayDto,
   PresenceEventDto,
   SessionRevokedEventDto,
   SessionExpiredEventDto,

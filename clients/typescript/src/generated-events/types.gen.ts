@@ -100,6 +100,10 @@ export type MessageReadEventDto = {
     up_to_id: number;
 };
 
+export type PresenceAwayDto = {
+    away: boolean;
+};
+
 export type PresenceEventDto = {
     last_seen_at: string | null;
     online: boolean;
