@@ -23,13 +23,16 @@ const QUIET_PEER = 3;
 const NO_BOUND = String(MAX_BIGINT);
 /** MAX_REACTIONS_PER_USER (src/messages/messages.service.ts), as the service passes it. */
 const MAX_REACTIONS_PER_USER = 20;
+/** The plans as a deployment without Web Push or webhooks runs them (the outbox steps are `WHERE false`). */
+const OUTBOX = false;
+
 /** An emoji the seed puts on no message (it uses 👍 and ❤️), so the explained ADD_REACTION adds it. */
 const NEW_EMOJI = '\u{1F680}';
 
-async function explain(
+async function explain<Params extends readonly unknown[]>(
   client: pg.Client,
-  statement: PreparedStatement<unknown, readonly unknown[]>,
-  values: unknown[],
+  statement: PreparedStatement<unknown, Params>,
+  values: Params,
 ): Promise<string> {
   await client.query('BEGIN');
   try {
@@ -38,7 +41,8 @@ async function explain(
     // EXECUTE takes literals; format them through a parameterised SELECT.
     const { rows } = await client.query<{ literals: string }>(
       `SELECT concat_ws(', ', ${values.map((_, i) => `quote_nullable($${i + 1})`).join(', ')}) AS literals`,
-      values,
+      // bytea as its hex text form, so it survives the trip through a text literal.
+      values.map((value) => (Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : value)),
     );
     for (let run = 0; run < 6; run++) {
       await client.query('SAVEPOINT warm_up');
@@ -75,19 +79,24 @@ async function main(): Promise<void> {
       [HOT_USER, HOT_PEER],
     );
     const plans = [
-      // bytea as its hex text form, so it survives the trip through a literal.
-      await explain(client, AUTHENTICATE, [`\\x${hashToken(benchToken(HOT_PEER)).toString('hex')}`]),
+      await explain(client, AUTHENTICATE, [hashToken(benchToken(HOT_PEER))]),
       await explain(client, LIST_USERS.active, ['0', HOT_USER, PAGE]),
       await explain(client, LIST_CHATS, [HOT_USER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, NO_BOUND, PAGE]),
       await explain(client, OLDER_PAGE, [HOT_USER, HOT_PEER, deep, PAGE]),
       await explain(client, NEWER_PAGE, [HOT_USER, HOT_PEER, oldest.rows[0].id, PAGE]),
-      await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null, null]),
-      await explain(client, MARK_READ, [HOT_USER, HOT_PEER, NO_BOUND]),
-      await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast']),
-      await explain(client, EDIT, [newest, HOT_USER, 'explained edit', 0]),
-      await explain(client, DELETE, [newest, HOT_USER, 0]),
-      await explain(client, ADD_REACTION, [reacted ?? newest, HOT_PEER, NEW_EMOJI, MAX_REACTIONS_PER_USER]),
+      await explain(client, SEND, [HOT_USER, QUIET_PEER, 'explained message', null, null, OUTBOX]),
+      await explain(client, MARK_READ, [HOT_USER, HOT_PEER, NO_BOUND, OUTBOX]),
+      await explain(client, BROADCAST, [QUIET_PEER, 'explained broadcast', OUTBOX]),
+      await explain(client, EDIT, [Number(newest), HOT_USER, 'explained edit', 0, OUTBOX]),
+      await explain(client, DELETE, [Number(newest), HOT_USER, 0, OUTBOX]),
+      await explain(client, ADD_REACTION, [
+        Number(reacted ?? newest),
+        HOT_PEER,
+        NEW_EMOJI,
+        MAX_REACTIONS_PER_USER,
+        OUTBOX,
+      ]),
       // Since transaction 0: every message of the hot user's that ever changed (the seed's reactions), up to a page.
       await explain(client, SYNC_MESSAGES, [HOT_USER, '0', PAGE]),
     ];

@@ -240,7 +240,10 @@ export function buildScenarios(context: ScenarioContext): Record<ScenarioKey, Sc
       baseline: async (pool) => {
         const { id, user, emoji } = nextReaction();
         await authenticate(pool, benchToken(user));
-        changed(await run(pool, ADD_REACTION, [Number(id), user, emoji, MAX_REACTIONS_PER_USER]), 'ADD_REACTION');
+        changed(
+          await run(pool, ADD_REACTION, [Number(id), user, emoji, MAX_REACTIONS_PER_USER, false]),
+          'ADD_REACTION',
+        );
       },
     },
   };

@@ -274,7 +274,7 @@ const WITHOUT_REACTION = reactionsWithout('$2', '$3');
 // Already there, or the user's cap reached: no row (FIND_VISIBLE tells which).
 export const ADD_REACTION = prepared<
   MessageRow,
-  [messageId: number, userId: number, emoji: string, maxPerUser: number]
+  [messageId: number, userId: number, emoji: string, maxPerUser: number, outbox: boolean]
 >(
   'add_reaction',
   `WITH ${LOCK_TARGET}, ${ALLOWED_FOR_TARGET}, reacted AS (
@@ -283,17 +283,22 @@ export const ADD_REACTION = prepared<
        AND NOT ${HAS_REACTION} AND ${REACTIONS_BY_USER} < $4
        AND EXISTS (SELECT FROM allowed)
     RETURNING ${MESSAGE_FIELDS}
-  ), ${touchChats('reacted')}
+  ), ${touchChats('reacted')},
+  ${writeOutbox('outboxed', 'message.updated', 'reacted', MESSAGE_EVENT, '$5')}
   SELECT ${MESSAGE_COLUMNS} FROM reacted m`,
 );
 
-export const REMOVE_REACTION = prepared<MessageRow, [messageId: number, userId: number, emoji: string]>(
+export const REMOVE_REACTION = prepared<
+  MessageRow,
+  [messageId: number, userId: number, emoji: string, outbox: boolean]
+>(
   'remove_reaction',
   `WITH ${LOCK_TARGET}, unreacted AS (
     UPDATE messages SET reactions = ${WITHOUT_REACTION}, changed_xid = ${CURRENT_XID}
      WHERE id = $1::bigint AND (sender_id = $2 OR recipient_id = $2) AND ${HAS_REACTION}
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING ${MESSAGE_FIELDS}
-  ), ${touchChats('unreacted')}
+  ), ${touchChats('unreacted')},
+  ${writeOutbox('outboxed', 'message.updated', 'unreacted', MESSAGE_EVENT, '$4')}
   SELECT ${MESSAGE_COLUMNS} FROM unreacted m`,
 );

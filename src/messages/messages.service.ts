@@ -198,7 +198,7 @@ export class MessagesService {
     // says which. If it says none of them, the caller removed a reaction in between: the add is tried again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const [row] = await this.statements
-        .rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER])
+        .rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER, this.outbox.enabled])
         .catch(rethrowRefusal);
       if (row) {
         this.announceUpdate(toMessageDto(row), originSocketId);
@@ -217,7 +217,7 @@ export class MessagesService {
 
   /** Removes the caller's reaction; removing one that is not there changes nothing. */
   async removeReaction(callerId: number, messageId: number, emoji: string, originSocketId?: string): Promise<void> {
-    const [row] = await this.statements.rows(REMOVE_REACTION, [messageId, callerId, emoji]);
+    const [row] = await this.statements.rows(REMOVE_REACTION, [messageId, callerId, emoji, this.outbox.enabled]);
     if (row) this.announceUpdate(toMessageDto(row), originSocketId);
     else await this.findVisible(callerId, messageId);
   }

@@ -250,13 +250,28 @@ describe('offline reach: Web Push and webhooks', () => {
     });
   });
 
-  it('reports every kind of change: signup, edit, delete, read, report and account deletion', async () => {
+  it('reports every kind of change: signup, edit, reactions, delete, read, report and account deletion', async () => {
     const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
     await webhookFor('user.created', (data) => data.user_id === alice.id && data.username === alice.username);
 
     const message = await sendMessage(testApp, alice, bob, 'to be edited');
     await testApp.api().patch(`/messages/${message.id}`).set(bearer(alice)).send({ message: 'edited' }).expect(200);
     await webhookFor('message.updated', (data) => data.id === message.id && data.message === 'edited');
+
+    // A reaction added and taken off: two more message.updated events (each its own webhook-id), read at delivery.
+    const reaction = `/messages/${message.id}/reactions/${encodeURIComponent('👍')}`;
+    await testApp.api().put(reaction).set(bearer(bob)).expect(204);
+    await webhookFor('message.updated', (data) =>
+      JSON.stringify(data.reactions).includes(JSON.stringify({ emoji: '👍', user_ids: [bob.id] })),
+    );
+    await testApp.api().delete(reaction).set(bearer(bob)).expect(204);
+    const updatesOf = (id: number) =>
+      new Set(
+        receiver.deliveries
+          .filter((d) => d.type === 'message.updated' && (d.data as { id: number }).id === id)
+          .map((d) => d.id),
+      );
+    await receiver.waitFor(() => updatesOf(message.id).size === 3, WAIT_MS);
 
     await testApp.api().post(`/read/${alice.id}`).set(bearer(bob)).expect(200);
     await webhookFor(
