@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import webPush from 'web-push';
+import { Presence } from '../../src/realtime/presence.js';
 import { launchChromium } from '../support/browser.js';
 import { bearer, sendMessage, signupUser, type TestUser } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -217,6 +218,33 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
     expect((await deleted).status()).toBe(204);
     await shown(page.getByRole('button', { name: 'Enable notifications' }));
     expect(await subscriptionsOf(alice)).toEqual([]);
+  }, 90_000);
+
+  it('says its socket is away while the tab is hidden, so a background tab does not hold back pushes', async () => {
+    const alice = await signupUser(testApp);
+    const { page } = await openPage();
+    await logIn(page, alice);
+    const presence = testApp.app.get(Presence);
+    // What a push decision asks: does Alice have a socket that is not away?
+    const activeBecomes = async (expected: boolean) => {
+      const deadline = Date.now() + UI_WAIT_MS;
+      while ((await presence.isActive(alice.id)) !== expected) {
+        if (Date.now() > deadline) throw new Error(`Alice's presence did not become ${expected ? 'active' : 'away'}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    // Headless pages are never hidden by themselves: the page is told so, as a browser tells a background tab.
+    const showTab = (state: 'hidden' | 'visible') =>
+      page.evaluate((visibility) => {
+        Object.defineProperty(document, 'visibilityState', { value: visibility, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+
+    await activeBecomes(true);
+    await showTab('hidden');
+    await activeBecomes(false);
+    await showTab('visible');
+    await activeBecomes(true);
   }, 90_000);
 
   it('mutes and unmutes a chat from its header, as GET /chat reports it, and marks it in the list', async () => {
