@@ -21,6 +21,7 @@ import {
   verify,
 } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedPush {
@@ -77,15 +78,16 @@ export class PushService {
     private readonly vapidKey: { raw: Buffer; key: KeyObject },
   ) {}
 
-  static async start(options: { vapidPublicKey: string }): Promise<PushService> {
+  /** `tls`: serve https with this key and certificate (a real push service's TLS), else http. */
+  static async start(options: { vapidPublicKey: string; tls?: { key: string; cert: string } }): Promise<PushService> {
     const vapidKey = publicKeyFromRaw(options.vapidPublicKey);
-    const server = createServer();
+    const server = options.tls ? createHttpsServer(options.tls) : createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const service = new PushService(server, `http://127.0.0.1:${port}`, vapidKey);
+    const service = new PushService(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, vapidKey);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       service.handle(request, response).catch((error: unknown) => {
         service.problems.push(`${request.method} ${request.url}: the push service failed: ${messageOf(error)}`);

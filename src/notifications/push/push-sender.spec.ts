@@ -4,13 +4,13 @@ describe('retryAfter', () => {
   const at = Date.parse('2026-12-05T12:00:00Z');
 
   it('reads delay-seconds and HTTP dates', () => {
-    expect(retryAfter(new Headers({ 'retry-after': '30' }), at)).toBe(30);
-    expect(retryAfter(new Headers({ 'retry-after': 'Sat, 05 Dec 2026 12:01:00 GMT' }), at)).toBe(60);
-    expect(retryAfter(new Headers({ 'retry-after': 'Sat, 05 Dec 2026 11:00:00 GMT' }), at)).toBe(0);
+    expect(retryAfter('30', at)).toBe(30);
+    expect(retryAfter('Sat, 05 Dec 2026 12:01:00 GMT', at)).toBe(60);
+    expect(retryAfter('Sat, 05 Dec 2026 11:00:00 GMT', at)).toBe(0);
   });
 
   it('ignores an absent or unreadable value', () => {
-    expect(retryAfter(new Headers(), at)).toBeUndefined();
-    expect(retryAfter(new Headers({ 'retry-after': 'soon' }), at)).toBeUndefined();
+    expect(retryAfter(undefined, at)).toBeUndefined();
+    expect(retryAfter('soon', at)).toBeUndefined();
   });
 });

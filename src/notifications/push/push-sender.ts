@@ -3,8 +3,8 @@
  * browser (RFC 8291, aes128gcm) and signed with our VAPID key (RFC 8292) by
  * `web-push`. The request itself is ours: web-push's sendNotification always
  * speaks https (an `http:` endpoint of a local test or development push
- * service fails with EPROTO), while generateRequestDetails plus fetch serves
- * both, with TLS verified as usual (a private CA comes in through
+ * service fails with EPROTO), while generateRequestDetails plus our own POST
+ * (outbound-post.ts) serves both, with TLS verified as usual (a private CA comes in through
  * NODE_EXTRA_CA_CERTS, never by turning verification off). Redirects are not
  * followed: only the push service the browser named is ever called.
  */
@@ -12,6 +12,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import webPush from 'web-push';
 import type { Environment } from '../../config/environment.js';
+import { type OutboundAnswer, postOnce } from '../outbound-post.js';
 import { refuseEndpoint } from './endpoint-policy.js';
 import { VapidKeys } from './vapid-keys.js';
 
@@ -64,32 +65,29 @@ export class PushSender {
       // A key the browser never made (the subscription was validated, but not by encrypting to it).
       return { kind: 'rejected', reason: `cannot encrypt for this subscription: ${String(error)}` };
     }
-    let response: Response;
+    let answer: OutboundAnswer;
     try {
-      response = await fetch(request.endpoint, {
-        method: 'POST',
-        headers: request.headers as Record<string, string>,
-        body: request.body as Buffer<ArrayBuffer>,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      await response.body?.cancel();
+      answer = await postOnce(request.endpoint, request.headers, request.body as Buffer, TIMEOUT_MS);
     } catch (error) {
       return { kind: 'retry', reason: `no answer: ${String(error)}` };
     }
-    const { status } = response;
+    const { status } = answer;
     if (status >= 200 && status < 300) return { kind: 'delivered' };
     if (status === 404 || status === 410) return { kind: 'gone' };
     if (status === 429 || status >= 500) {
-      return { kind: 'retry', reason: `answered ${status}`, retryAfterSeconds: retryAfter(response.headers) };
+      return {
+        kind: 'retry',
+        reason: `answered ${status}`,
+        retryAfterSeconds: retryAfter(answer.header('retry-after')),
+      };
     }
     return { kind: 'rejected', reason: `answered ${status}` };
   }
 }
 
 /** Retry-After as seconds from now: delay-seconds or an HTTP date (RFC 9110 10.2.3); undefined when absent or bad. */
-export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after')?.trim();
+export function retryAfter(header: string | undefined, now = Date.now()): number | undefined {
+  const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value);
   const at = Date.parse(value);

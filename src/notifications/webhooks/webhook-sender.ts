@@ -11,6 +11,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Webhook } from 'standardwebhooks';
 import type { Environment } from '../../config/environment.js';
+import { postOnce } from '../outbound-post.js';
 
 export interface OutgoingWebhook {
   /** `msg_<outbox id>`. */
@@ -40,11 +41,9 @@ export class WebhookSender {
     const body = JSON.stringify({ type: event.type, timestamp: event.timestamp.toISOString(), data: event.data });
     const attemptedAt = new Date();
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: {
+      const answer = await postOnce(
+        url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Parley-Webhooks/1',
           'webhook-id': event.id,
@@ -52,11 +51,10 @@ export class WebhookSender {
           'webhook-signature': this.signer.sign(event.id, attemptedAt, body),
         },
         body,
-      });
-      // The receiver's answer body is never read beyond what closes the connection cleanly.
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status };
-      return { kind: 'failed', reason: `answered ${response.status}` };
+        this.timeoutMs,
+      );
+      if (answer.status >= 200 && answer.status < 300) return { kind: 'delivered', status: answer.status };
+      return { kind: 'failed', reason: `answered ${answer.status}` };
     } catch (error) {
       const reason =
         error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : String(error);
