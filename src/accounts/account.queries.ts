@@ -40,7 +40,8 @@ export interface ErasedRow {
  *
  * - Sent messages become tombstones exactly as DELETE /messages/{id} leaves them (message.queries.ts, DELETE).
  * - Reactions the user left on messages they received lose the user; an emoji nobody is left on goes, and no
- *   emoji left is NULL (REMOVE_REACTION's rule). Reactions on their sent messages go with the tombstones.
+ *   emoji left is NULL (REMOVE_REACTION's rule), and each such message is a `message.updated` event, as a
+ *   reaction taken off is. Reactions on their sent messages go with the tombstones.
  * - Each peer's chat row is stamped (GET /sync then reports the chat, now with `deleted: true`, and the
  *   tombstones) and its unread count drops by the tombstones that were unread: what a recount would give.
  * - The user's own chat rows, sessions and blocks in both directions go; the users row keeps only its id,
@@ -62,7 +63,7 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number, outbox: boolea
      WHERE recipient_id = $1
        AND reactions @> jsonb_build_array(jsonb_build_object('user_ids', jsonb_build_array($1::int)))
        AND EXISTS (SELECT FROM erased)
-    RETURNING id
+    RETURNING id, sender_id, recipient_id
   ), unread_dropped AS (
     SELECT recipient_id AS owner_id, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
       FROM tombstoned GROUP BY recipient_id
@@ -81,6 +82,7 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number, outbox: boolea
   ), blocks_gone AS (
     DELETE FROM blocks WHERE (blocker_id = $1 OR blocked_id = $1) AND EXISTS (SELECT FROM erased)
   ), ${writeOutbox('tombstones_outboxed', 'message.deleted', 'tombstoned', MESSAGE_EVENT, '$2')},
+  ${writeOutbox('unreacted_outboxed', 'message.updated', 'unreacted', MESSAGE_EVENT, '$2')},
   ${writeOutbox('outboxed', 'user.deleted', 'erased', { subject: 'id', actor: 'id' }, '$2')}
   SELECT (SELECT count(*) FROM tombstoned)::int AS tombstoned, (SELECT count(*) FROM unreacted)::int AS unreacted
     FROM erased`,

@@ -8,6 +8,7 @@ import { migrations } from '../../src/data-source-options.js';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.js';
 import { healthStatus, type ServiceProcess, startServiceProcess, waitFor } from './service-process.js';
 import { type ProcessUser, signup } from '../support/process-api.js';
+import { startOwnEmbeddedPostgres } from '../support/test-database.js';
 
 const DATA_DIR = '.data/postgres-faults';
 
@@ -68,11 +69,7 @@ describe('faults', () => {
   let service: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    database = await startEmbeddedPostgres(DATA_DIR);
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-    await admin.end();
+    database = await startOwnEmbeddedPostgres(DATA_DIR);
   }, 60_000);
 
   // A failed test must not leave the next one without its database.

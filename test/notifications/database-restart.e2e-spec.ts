@@ -5,12 +5,12 @@
  * database is an embedded server of this test's own, which it stops and starts (the machine's is shared).
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import webPush from 'web-push';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.js';
 import { type ServiceProcess, startServiceProcess, waitFor } from '../faults/service-process.js';
 import { post, signup } from '../support/process-api.js';
 import { PushService } from '../support/push-service.js';
+import { startOwnEmbeddedPostgres } from '../support/test-database.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const DATA_DIR = '.data/postgres-notifications-restart';
@@ -23,11 +23,7 @@ describe('offline reach across a database restart', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    database = await startEmbeddedPostgres(DATA_DIR);
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    await admin.query('DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-    await admin.end();
+    database = await startOwnEmbeddedPostgres(DATA_DIR);
   }, 60_000);
 
   afterAll(async () => {

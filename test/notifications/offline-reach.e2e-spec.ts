@@ -296,8 +296,17 @@ describe('offline reach: Web Push and webhooks', () => {
       (data) => data.id === message.id && data.deleted_at !== null && data.message === '',
     );
 
+    // Bob's reaction on a message he received goes with his account: that message is updated too.
+    const kept = await sendMessage(testApp, alice, bob, 'outlives the account');
+    await testApp
+      .api()
+      .put(`/messages/${kept.id}/reactions/${encodeURIComponent('🎉')}`)
+      .set(bearer(bob))
+      .expect(204);
+    await receiver.waitFor(() => updatesOf(kept.id).size === 1, WAIT_MS);
     await testApp.api().delete('/current_user').set(bearer(bob)).send({ password: bob.password }).expect(204);
     await webhookFor('user.deleted', (data) => data.user_id === bob.id);
+    await receiver.waitFor(() => updatesOf(kept.id).size === 2, WAIT_MS);
   });
 
   it('reports the queue in /health/ready', async () => {

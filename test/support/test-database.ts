@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/data-source-options.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { reportPgErrors } from '../../src/database/pg-errors.js';
 
 function serverUrl(): string {
@@ -53,4 +54,20 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     await dataSource.destroy();
   }
   return { url, drop };
+}
+
+/**
+ * An embedded PostgreSQL of one test file's own, in `dataDir`, emptied (the schema public and pg-boss's): for the
+ * tests that stop and start their database, which the run's shared server must never be.
+ */
+export async function startOwnEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const database = await startEmbeddedPostgres(dataDir);
+  const admin = reportPgErrors(new pg.Client({ connectionString: database.url }));
+  await admin.connect();
+  try {
+    await admin.query('DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  } finally {
+    await admin.end();
+  }
+  return database;
 }
