@@ -7,6 +7,7 @@
  *  - one send_to_all to --broadcast connected users: time until the last receives broadcast.new.
  */
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { hashToken } from '../src/auth/tokens.js';
@@ -78,34 +79,71 @@ async function connectUsers(url: string, from: number, to: number, inFlight = 20
   return { sockets, perSecond: (to - from) / ((performance.now() - started) / 1000) };
 }
 
-/** Sends at `rate`/s for `seconds` from SENDER to random receivers through `restUrl`; latencies of message.new. */
+/**
+ * Sends at `rate`/s for `seconds` from SENDER to random receivers through `restUrl`; latencies of message.new,
+ * from issuing the POST. Apart: the first second (cold pools, statements prepared again, JIT) and the steady state
+ * after it; the POST's own time to its 201 (the commit's share of a tail); and this harness's event-loop delay
+ * (a late timer here reads as a late delivery).
+ */
 async function deliveryLatency(restUrl: string, sockets: Client[], rate: number, seconds: number) {
-  const latencies: number[] = [];
-  for (const socket of sockets) {
-    socket.on('message.new', (message) => latencies.push(now() - Number(message.message)));
-  }
-  const total = rate * seconds;
+  const arrivals: { sentAt: number; latency: number }[] = [];
+  const posts: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const started = performance.now();
+  const startedAt = now();
+  for (const socket of sockets) {
+    socket.on('message.new', (message) => {
+      const sentAt = Number(message.message);
+      arrivals.push({ sentAt: sentAt - startedAt, latency: now() - sentAt });
+    });
+  }
+  loopDelay.enable();
+  const total = rate * seconds;
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const receiver = 2 + Math.floor(Math.random() * sockets.length);
+    const issued = now();
     sends.push(
       fetch(`${restUrl}/send`, {
         method: 'POST',
         headers: { authorization: `Bearer ${benchToken(SENDER)}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ user_id: receiver, message: String(now()) }),
-      }).then((response) => response.arrayBuffer()),
+        body: JSON.stringify({ user_id: receiver, message: String(issued) }),
+      })
+        .then((response) => response.arrayBuffer())
+        .then(() => posts.push(now() - issued)),
     );
   }
   await Promise.all(sends);
   const deadline = performance.now() + 10_000;
-  while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (arrivals.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  loopDelay.disable();
   for (const socket of sockets) socket.off('message.new');
-  const sorted = latencies.sort((a, b) => a - b);
-  return { sent: total, received: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  const stats = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  };
+  return {
+    sent: total,
+    received: arrivals.length,
+    ...stats(arrivals.map((arrival) => arrival.latency)),
+    firstSecond: stats(arrivals.filter((arrival) => arrival.sentAt < 1_000).map((arrival) => arrival.latency)),
+    steady: stats(arrivals.filter((arrival) => arrival.sentAt >= 1_000).map((arrival) => arrival.latency)),
+    post: stats(posts),
+    harnessLoopDelayP99: loopDelay.percentile(99) / 1e6,
+  };
+}
+
+/** One line for a deliveryLatency result. */
+function describeDelivery(path: string, result: Awaited<ReturnType<typeof deliveryLatency>>): string {
+  const pair = ({ p50, p99 }: { p50: number; p99: number }) => `p50 ${fixed(p50)} / p99 ${fixed(p99)} ms`;
+  return (
+    `${path}: p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms (${result.received}/${result.sent} delivered); ` +
+    `first second ${pair(result.firstSecond)}, after it ${pair(result.steady)}; POST to its 201 ${pair(result.post)}; ` +
+    `harness event-loop delay p99 ${fixed(result.harnessLoopDelayP99)} ms`
+  );
 }
 
 async function withServices<T>(
@@ -140,18 +178,14 @@ async function main(): Promise<void> {
     await withServices([{ REDIS_URL: redisUrl }, { REDIS_URL: redisUrl }], database.url, async ([rest, live]) => {
       const { sockets } = await connectUsers(live.url, 2, 2 + receivers);
       const result = await deliveryLatency(rest.url, sockets, rate, seconds);
-      log(
-        `2 instances via Redis streams: p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms (${result.received}/${result.sent} delivered)`,
-      );
+      log(describeDelivery('2 instances via Redis streams', result));
       closeAll(sockets);
     });
 
     await withServices([{ WEB_CONCURRENCY: '2' }], database.url, async ([service]) => {
       const { sockets } = await connectUsers(service.url, 2, 2 + receivers);
       const result = await deliveryLatency(service.url, sockets, rate, seconds);
-      log(
-        `2 workers (cluster adapter): p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms (${result.received}/${result.sent} delivered)`,
-      );
+      log(describeDelivery('2 workers (cluster adapter)', result));
       closeAll(sockets);
     });
 
