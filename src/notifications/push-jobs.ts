@@ -89,7 +89,7 @@ export class PushJobs {
       targets
         .filter((target): target is Subscribed<PushTargetRow> => target.subscription_id !== null)
         .map((target) =>
-          this.attempt(target, {}, { subscription_id: target.subscription_id, message_id: target.message_id }),
+          this.attempt(target, { subscription_id: target.subscription_id, message_id: target.message_id }, false),
         ),
     );
   }
@@ -101,19 +101,14 @@ export class PushJobs {
       observers.delivery?.('push', 'skipped_read_or_deleted');
       return;
     }
-    await this.attempt({ ...row, subscription_id: job.data.subscription_id }, job.data, job.data, true);
+    await this.attempt(row, job.data, true);
   }
 
   /**
    * One attempt. A push service's Retry-After schedules a new `push-delivery` job then; another failure worth a
    * retry is a new job with the queue's delay on a first attempt, or a throw (pg-boss's backoff) on a retry.
    */
-  private async attempt(
-    row: PushDeliveryRow & { subscription_id: number },
-    retry: { deferrals?: number },
-    data: PushDeliveryJob,
-    isRetry = false,
-  ): Promise<void> {
+  private async attempt(row: PushDeliveryRow, data: PushDeliveryJob, isRetry: boolean): Promise<void> {
     const outcome = await this.sender.send(
       { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth },
       this.payload(row),
@@ -125,13 +120,13 @@ export class PushJobs {
         return;
       case 'gone':
         // 404/410: the browser unsubscribed or the subscription expired; it never comes back.
-        await this.statements.rows(DELETE_SUBSCRIPTION, [row.subscription_id]);
+        await this.statements.rows(DELETE_SUBSCRIPTION, [data.subscription_id]);
         return;
       case 'rejected':
-        this.logger.warn(`Push to subscription ${row.subscription_id} refused: ${outcome.reason}; dropped`);
+        this.logger.warn(`Push to subscription ${data.subscription_id} refused: ${outcome.reason}; dropped`);
         return;
       case 'retry': {
-        const deferrals = retry.deferrals ?? 0;
+        const deferrals = data.deferrals ?? 0;
         if (outcome.retryAfterSeconds !== undefined && deferrals < MAX_DEFERRALS) {
           // The push service said when: a new attempt then, rather than pg-boss's own backoff.
           const next: PushDeliveryJob = { ...data, deferrals: deferrals + 1 };
@@ -143,7 +138,7 @@ export class PushJobs {
           await this.queue.send(PUSH_DELIVERY_QUEUE, data, { startAfter: this.retryDelaySeconds });
           return;
         }
-        throw new Error(`Push to subscription ${row.subscription_id} not delivered: ${outcome.reason}`);
+        throw new Error(`Push to subscription ${data.subscription_id} not delivered: ${outcome.reason}`);
       }
     }
   }
