@@ -75,6 +75,20 @@ export function refusePolling(origins: string[]) {
 }
 
 /**
+ * Marks the promise of every call of `method` as handled. Closing a copy while it is still connecting rejects its
+ * queued SUBSCRIBE with "Connection is closed."; nobody awaits it, and the rejection would end the process.
+ */
+function handleRejections(client: Redis, method: 'subscribe' | 'ssubscribe'): void {
+  const call = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const handled = (...args: unknown[]) => {
+    const pending = call(...args);
+    pending.catch(() => undefined);
+    return pending;
+  };
+  (client as unknown as Record<typeof method, typeof handled>)[method] = handled;
+}
+
+/**
  * The client handed to the Redis streams adapter. The adapter publishes on it and duplicates it for its XREAD
  * readers and its SUBSCRIBE connection, and never awaits SUBSCRIBE: with a retry limit, a Redis that is down
  * when the server starts rejects that promise unhandled, which ends the process (seen on Node 24), and a
@@ -82,11 +96,13 @@ export function refusePolling(origins: string[]) {
  * subscribes again on reconnect), while publishing keeps its limit and fails fast. The copies are kept so that
  * closing ends them too: a reader blocked on a Redis that is down would otherwise reconnect forever.
  */
-class StreamsAdapterClient extends Redis {
+export class StreamsAdapterClient extends Redis {
   private readonly copies = new Set<Redis>();
 
   override duplicate(override?: Partial<RedisOptions>): Redis {
     const copy = new Redis({ ...this.options, maxRetriesPerRequest: null, ...override });
+    handleRejections(copy, 'subscribe');
+    handleRejections(copy, 'ssubscribe');
     this.copies.add(copy);
     return copy;
   }
