@@ -1,0 +1,73 @@
+/*
+ * STORAGE=local: each blob a file under STORAGE_DIR, spread over 256 directories by the key's hash so no
+ * directory grows to millions of entries. A file is written beside its final name and renamed when complete and
+ * synced, so a reader never sees half a file and a crash leaves at most a `.partial` (swept with its key).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertBlobKey, BlobNotFoundError, BlobStorage, type ByteRange } from './blob-storage.js';
+
+export class LocalBlobStorage extends BlobStorage {
+  readonly kind = 'local';
+  private readonly root: string;
+
+  constructor(directory: string) {
+    super();
+    this.root = resolve(directory);
+  }
+
+  /** The file of `key` (exported for tests that read what was stored). */
+  pathOf(key: string): string {
+    assertBlobKey(key);
+    const shard = createHash('sha256').update(key).digest('hex').slice(0, 2);
+    return join(this.root, shard, key.replaceAll('/', '_'));
+  }
+
+  async put(key: string, body: Readable, size: number): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const partial = `${path}.${randomUUID()}.partial`;
+    try {
+      await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
+      const file = await open(partial, 'r');
+      try {
+        const written = (await file.stat()).size;
+        if (written !== size) throw new Error(`Blob ${key}: ${written} bytes written, ${size} expected`);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(key);
+    // Opened before it is returned, so a missing file rejects here rather than erroring the response mid-way.
+    const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new BlobNotFoundError(key) : error;
+    });
+    return createReadStream(path, { fd: file, start: range?.start, end: range?.end });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return stat(this.pathOf(key)).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
+  }
+}
