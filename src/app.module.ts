@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BlocksModule } from './blocks/blocks.module.js';
 import { TokenGuard } from './auth/token.guard.js';
@@ -47,6 +48,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         UsersModule,
+        AttachmentsModule,
         MessagesModule,
         BlocksModule,
         ChatsModule,

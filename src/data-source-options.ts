@@ -12,6 +12,7 @@ import { ModerationAction } from './moderation/moderation-action.entity.js';
 import { Report } from './moderation/report.entity.js';
 import { PushSubscription } from './notifications/push/push-subscription.entity.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { Attachment, BlobSweep } from './attachments/attachment.entity.js';
 import { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './database/migrations/1764100000000-MessageIdempotencyKey.js';
 import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
@@ -20,8 +21,21 @@ import { ChatChangeLog1764400000000 } from './database/migrations/1764400000000-
 import { MessageChanges1764500000000 } from './database/migrations/1764500000000-MessageChanges.js';
 import { SafetyAndAccounts1764600000000 } from './database/migrations/1764600000000-SafetyAndAccounts.js';
 import { OfflineReach1764700000000 } from './database/migrations/1764700000000-OfflineReach.js';
+import { Attachments1764800000000 } from './database/migrations/1764800000000-Attachments.js';
 
-export const entities = [User, Session, Message, Chat, Block, Report, ModerationAction, OutboxEvent, PushSubscription];
+export const entities = [
+  User,
+  Session,
+  Message,
+  Chat,
+  Block,
+  Report,
+  ModerationAction,
+  OutboxEvent,
+  PushSubscription,
+  Attachment,
+  BlobSweep,
+];
 export const migrations = [
   InitialSchema1764000000000,
   MessageIdempotencyKey1764100000000,
@@ -31,6 +45,7 @@ export const migrations = [
   MessageChanges1764500000000,
   SafetyAndAccounts1764600000000,
   OfflineReach1764700000000,
+  Attachments1764800000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -9,6 +9,7 @@ import { PreparedStatements } from './database/prepared-statements.js';
 import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
 import { Notifications } from './notifications/notifications.service.js';
+import { AttachmentSweeps } from './attachments/attachment-sweeps.js';
 import { JobQueue } from './queue/job-queue.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
 
@@ -69,4 +70,5 @@ export async function serve(
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
   await connectDatabase(app.get(DataSource), undefined, { migrate: env.MIGRATIONS_RUN === 'true' });
   await app.get(Notifications).start();
+  await app.get(AttachmentSweeps).start();
 }

@@ -44,6 +44,8 @@ export interface ErasedRow {
  *   reaction taken off is. Reactions on their sent messages go with the tombstones.
  * - Each peer's chat row is stamped (GET /sync then reports the chat, now with `deleted: true`, and the
  *   tombstones) and its unread count drops by the tombstones that were unread: what a recount would give.
+ * - Every file the user uploaded goes (its rows here; its blobs through blob_sweep, migration Attachments), sent
+ *   or not; files the peers sent them stay with the messages they received.
  * - The user's own chat rows, sessions and blocks in both directions go; the users row keeps only its id,
  *   created_at and deleted_at (users_erased_check). Messages received, the peers' chat rows and reports stay.
  */
@@ -81,6 +83,8 @@ export const ERASE_ACCOUNT = prepared<ErasedRow, [userId: number, outbox: boolea
     DELETE FROM sessions WHERE user_id = $1 AND EXISTS (SELECT FROM erased)
   ), blocks_gone AS (
     DELETE FROM blocks WHERE (blocker_id = $1 OR blocked_id = $1) AND EXISTS (SELECT FROM erased)
+  ), files_gone AS (
+    DELETE FROM attachments WHERE uploader_id = $1 AND EXISTS (SELECT FROM erased)
   ), ${writeOutbox('tombstones_outboxed', 'message.deleted', 'tombstoned', MESSAGE_EVENT, '$2')},
   ${writeOutbox('unreacted_outboxed', 'message.updated', 'unreacted', MESSAGE_EVENT, '$2')},
   ${writeOutbox('outboxed', 'user.deleted', 'erased', { subject: 'id', actor: 'id' }, '$2')}

@@ -7,6 +7,17 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate, validateSync } from 'class-validator';
 import { IsTrustProxy } from '../common/trust-proxy.js';
 
+/** What an upload may be, by content: what UPLOAD_ALLOWED_TYPES may list, and lists by default. */
+export const UPLOADABLE_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'application/pdf',
+  'text/plain',
+  'application/zip',
+];
+
 /** Most severe first. */
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -240,6 +251,63 @@ export class Environment {
   @IntSetting(100, 60_000)
   WEBHOOK_TIMEOUT_MS = 5_000;
 
+  /** Where attachment files are kept: `local` (STORAGE_DIR) or `s3` (an S3-compatible bucket, S3_*). */
+  @IsIn(['local', 's3'])
+  STORAGE: 'local' | 's3' = 'local';
+
+  /** STORAGE=local: the directory of the files. Several instances need it shared, or STORAGE=s3. */
+  @IsString()
+  STORAGE_DIR = '.data/uploads';
+
+  /** STORAGE=s3: the endpoint of an S3-compatible service (MinIO, R2, Ceph); unset: AWS S3 of S3_REGION. */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** true: `endpoint/bucket/key` URLs (MinIO and most self-hosted services); false: `bucket.endpoint/key`. */
+  @IsIn(['true', 'false'])
+  S3_FORCE_PATH_STYLE: 'true' | 'false' = 'false';
+
+  /** The largest file POST /uploads takes; a larger one is cut off with 413 and nothing is kept. */
+  @IntSetting(1, 5 * 1024 ** 3)
+  UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+
+  /** The content types an upload may have, decided from its bytes, comma-separated. */
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as string[]) : commaSeparated(value)))
+  @IsIn(UPLOADABLE_TYPES, { each: true, message: `UPLOAD_ALLOWED_TYPES may list: ${UPLOADABLE_TYPES.join(', ')}` })
+  UPLOAD_ALLOWED_TYPES: string[] = [...UPLOADABLE_TYPES];
+
+  /** An image over this many pixels is refused (422) before it is decoded: a decompression bomb never is. */
+  @IntSetting(1, 1_000_000_000)
+  UPLOAD_MAX_PIXELS = 100_000_000;
+
+  /** An upload never attached to a message is deleted after this many hours. */
+  @IntSetting(1, 24 * 365)
+  UPLOAD_ORPHAN_HOURS = 24;
+
+  /** POST /uploads per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_UPLOADS_PER_USER = 60;
+
+  /** Mebibytes a user may upload per window (a request counts its Content-Length, or UPLOAD_MAX_BYTES without one). */
+  @IntSetting(1)
+  RATE_LIMIT_UPLOAD_MIB_PER_USER = 500;
+
   /** OpenTelemetry traces go to this OTLP endpoint; unset: no tracing code is even loaded. */
   @IsOptional()
   @IsString()
@@ -265,6 +333,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
     throw new Error(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  if (env.STORAGE === 's3' && !(env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+    throw new Error('Invalid environment:\n  STORAGE=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
   }
   if (env.WEBHOOK_URLS.length > 0 && !env.WEBHOOK_SECRET) {
     throw new Error('Invalid environment:\n  WEBHOOK_SECRET is required when WEBHOOK_URLS is set');

@@ -11,8 +11,17 @@ import { getMetadataStorage } from 'class-validator';
 
 type Keywords = Pick<
   SchemaObject,
-  'type' | 'format' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'enum'
->;
+  | 'type'
+  | 'format'
+  | 'minimum'
+  | 'maximum'
+  | 'minLength'
+  | 'maxLength'
+  | 'pattern'
+  | 'enum'
+  | 'maxItems'
+  | 'uniqueItems'
+> & { items?: Keywords };
 
 function patternOf(constraint: unknown): string {
   const regex = constraint as RegExp;
@@ -38,6 +47,10 @@ export const SCHEMA_KEYWORDS: Record<string, (constraints: unknown[]) => Keyword
   isLength: ([min, max]) => ({ minLength: min as number, ...(max !== undefined && { maxLength: max as number }) }),
   matches: ([pattern]) => ({ pattern: patternOf(pattern) }),
   isIn: ([values]) => ({ enum: values as unknown[] }),
+  isUuid: () => ({ type: 'string', format: 'uuid' }),
+  isArray: () => ({ type: 'array' }),
+  arrayMaxSize: ([max]) => ({ maxItems: max as number }),
+  arrayUnique: () => ({ uniqueItems: true }),
 };
 
 /** Rules no JSON Schema keyword can state; the property's description says them instead. */
@@ -59,7 +72,10 @@ export function validationKeywords(dto: Type): Map<string, Keywords> {
       );
     }
     const own = byProperty.get(rule.propertyName) ?? {};
-    const added = keywords(rule.constraints as unknown[]);
+    // A rule with `each` holds for every item of an array: it is the items' schema that states it.
+    const added = rule.each
+      ? { items: { ...own.items, ...keywords(rule.constraints as unknown[]) } }
+      : keywords(rule.constraints as unknown[]);
     // Two patterns on one property would need allOf, which generated clients read poorly: one regex instead.
     if (own.pattern !== undefined && added.pattern !== undefined) {
       throw new Error(`${dto.name}.${rule.propertyName} has two patterns; merge them into one`);

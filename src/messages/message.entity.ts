@@ -73,6 +73,10 @@ export class Message {
   @Column({ type: 'jsonb', nullable: true })
   reactions!: unknown;
 
+  /** Its files as MessageDto shows them, without URLs (see AttachmentDto); NULL when none. */
+  @Column({ type: 'jsonb', nullable: true })
+  attachments!: unknown;
+
   /** The message this one replies to, in the same conversation. Not a foreign key (see the migration). */
   @Column({ name: 'reply_to_id', type: 'bigint', nullable: true })
   replyToId!: string | null;

@@ -1,5 +1,6 @@
 /* A message as the queries select it, and as the API shows it: the row, its columns and its DTO, together. */
 import { isoTimestamp } from '../database/iso-timestamp.js';
+import { type StoredAttachment, toAttachmentDto } from '../attachments/dto/attachment.dto.js';
 import type { MessageDto, ReactionDto, ReplyToDto } from './dto/message.dto.js';
 
 /** How much of a parent message a reply shows, in characters (code points, as PostgreSQL's left() counts). */
@@ -19,11 +20,13 @@ export interface MessageRow {
   reactions: ReactionDto[] | null;
   /** The parent as jsonb, already in its DTO shape; null when the message replies to nothing. */
   reply_to: ReplyToDto | null;
+  /** The jsonb column: StoredAttachment[] in the order they were sent, or null for none. */
+  attachments: StoredAttachment[] | null;
 }
 
 /** The columns a statement that writes messages returns (RETURNING), for MESSAGE_COLUMNS to read from. */
 export const MESSAGE_FIELDS =
-  'id, sender_id, recipient_id, body, created_at, read_at, edited_at, deleted_at, reactions, reply_to_id';
+  'id, sender_id, recipient_id, body, created_at, read_at, edited_at, deleted_at, reactions, reply_to_id, attachments';
 
 /*
  * The parent of a reply, as it is now: one primary-key lookup, run only for a message that is a reply. A LEFT JOIN
@@ -38,7 +41,7 @@ const REPLY_TO = `CASE WHEN m.reply_to_id IS NOT NULL THEN (
 export const MESSAGE_COLUMNS = `m.id, m.sender_id, m.recipient_id, m.body,
   ${isoTimestamp('m.created_at')} AS created_at, ${isoTimestamp('m.read_at')} AS read_at,
   ${isoTimestamp('m.edited_at')} AS edited_at, ${isoTimestamp('m.deleted_at')} AS deleted_at,
-  m.reactions, ${REPLY_TO} AS reply_to`;
+  m.reactions, ${REPLY_TO} AS reply_to, m.attachments`;
 
 export function toMessageDto(row: MessageRow): MessageDto {
   return {
@@ -53,5 +56,6 @@ export function toMessageDto(row: MessageRow): MessageDto {
     deleted_at: row.deleted_at,
     reactions: row.reactions ?? [],
     reply_to: row.reply_to,
+    attachments: (row.attachments ?? []).map(toAttachmentDto),
   };
 }

@@ -69,34 +69,57 @@ const UPSERT_CHATS = `
          unread_count = chats.unread_count + EXCLUDED.unread_count,
          changed_xid = EXCLUDED.changed_xid`;
 
-// A retry with a known key inserts nothing (ON CONFLICT), so no chat row moves twice;
-// the first message is returned instead, found through messages_sender_id_client_key_key.
-// The parent of a reply was checked to be in this conversation (FIND_VISIBLE); it can only vanish with a
-// user, and then so does the reply.
-export const SEND = prepared<
-  SentRow,
-  [
-    senderId: number,
-    recipientId: number,
-    text: string,
-    clientKey: string | null,
-    replyToId: number | null,
-    outbox: boolean,
-  ]
->(
-  'send',
-  `WITH ${lockConversation('$1', '$2')}, ${ALLOWED}, message AS (
-    INSERT INTO messages (sender_id, recipient_id, body, client_key, reply_to_id)
-    SELECT $1, $2, $3, $4, $5::bigint FROM allowed
+/*
+ * The uploads `$7` of a send with files, in that order; they must all be the sender's and not yet attached. They
+ * are locked after the conversation's locks (through `allowed`), so two sends racing for one upload attach it once.
+ */
+const FILES = `files AS MATERIALIZED (
+    SELECT id, jsonb_strip_nulls(jsonb_build_object('id', id, 'content_type', content_type, 'size', size,
+             'name', name, 'width', width, 'height', height, 'thumbnail', thumbnail_size IS NOT NULL)) AS stored
+      FROM attachments
+     WHERE id = ANY($7::uuid[]) AND uploader_id = $1 AND message_id IS NULL AND EXISTS (SELECT FROM allowed)
+       FOR UPDATE
+  )`;
+
+/**
+ * A send, with files or without. A retry with a known key inserts nothing (ON CONFLICT), so no chat row moves
+ * twice; the first message is returned instead, found through messages_sender_id_client_key_key. The parent of a
+ * reply was checked to be in this conversation (FIND_VISIBLE); it can only vanish with a user, and then so does the
+ * reply. With files, any of them missing inserts nothing and returns no row (the service says which was wrong);
+ * without, the statement is the guarded hot path and has no trace of them.
+ */
+const sendStatement = (
+  withFiles: boolean,
+) => `WITH ${lockConversation('$1', '$2')}, ${ALLOWED},${withFiles ? ` ${FILES},` : ''}
+  message AS (
+    INSERT INTO messages (sender_id, recipient_id, body, client_key, reply_to_id${withFiles ? ', attachments' : ''})
+    SELECT $1, $2, $3, $4, $5::bigint${withFiles ? ', (SELECT jsonb_agg(stored ORDER BY array_position($7::uuid[], id)) FROM files)' : ''}
+      FROM allowed${withFiles ? ' WHERE (SELECT count(*) FROM files) = cardinality($7::uuid[])' : ''}
     ON CONFLICT (sender_id, client_key) DO NOTHING
     RETURNING ${MESSAGE_FIELDS}
-  ), sides AS (
+  ),${withFiles ? ' attached AS (UPDATE attachments a SET message_id = message.id FROM message WHERE a.id IN (SELECT id FROM files)),' : ''}
+  sides AS (
     SELECT recipient_id AS owner_id, sender_id AS peer_id, id AS message_id, 1 AS unread FROM message
     UNION ALL
     SELECT sender_id, recipient_id, id, 0 FROM message
   ), chat_rows AS (${UPSERT_CHATS}),
   ${writeOutbox('outboxed', 'message.created', 'message', MESSAGE_EVENT, '$6')}
-  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`,
+  SELECT ${MESSAGE_COLUMNS}, false AS replayed FROM message m`;
+
+type SendParameters = [
+  senderId: number,
+  recipientId: number,
+  text: string,
+  clientKey: string | null,
+  replyToId: number | null,
+  outbox: boolean,
+];
+
+export const SEND = prepared<SentRow, SendParameters>('send', sendStatement(false));
+
+export const SEND_WITH_ATTACHMENTS = prepared<SentRow, [...SendParameters, attachmentIds: string[]]>(
+  'send_with_attachments',
+  sendStatement(true),
 );
 
 export const FIND_BY_CLIENT_KEY = prepared<SentRow, [senderId: number, clientKey: string]>(
@@ -211,10 +234,11 @@ export interface DeletedRow {
 }
 
 /** The SET list that makes a message a tombstone: a delete for everyone, and an account's erasure. */
-export const TOMBSTONE = `body = '', reactions = NULL, reply_to_id = NULL, edited_at = NULL, deleted_at = now()`;
+export const TOMBSTONE = `body = '', reactions = NULL, reply_to_id = NULL, attachments = NULL, edited_at = NULL, deleted_at = now()`;
 
 /**
- * Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself. An
+ * Erased in place, not hidden: the text, reactions and reply link are overwritten in the row itself, and its files
+ * go (their blobs through blob_sweep, migration Attachments). An
  * unread message stops counting as unread (and MARK_READ never marks it). `target` is the CTE that locks the
  * message's conversation; `condition` says whose and when.
  */
@@ -223,6 +247,8 @@ const deleteForEveryone = (target: string, condition: string, outbox: string) =>
      WHERE id = $1::bigint AND deleted_at IS NULL AND ${condition}
        AND EXISTS (SELECT FROM conversation_locked)
     RETURNING id, sender_id, recipient_id, read_at, deleted_at
+  ), files_gone AS (
+    DELETE FROM attachments WHERE message_id IN (SELECT id FROM deleted)
   ), ${touchChats('deleted', 'x.read_at IS NULL')},
   ${writeOutbox('outboxed', 'message.deleted', 'deleted', MESSAGE_EVENT, outbox)}
   SELECT id, sender_id, recipient_id, ${isoTimestamp('deleted_at')} AS deleted_at FROM deleted`;

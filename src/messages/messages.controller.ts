@@ -53,8 +53,10 @@ export class MessagesController {
     HttpStatus.BAD_REQUEST,
     {
       status: HttpStatus.NOT_FOUND,
-      description: 'No user has that id, or `reply_to_id` is not a message you can see',
+      description:
+        'No user has that id, `reply_to_id` is not a message you can see, or one of `attachment_ids` is not an upload of yours',
     },
+    { status: HttpStatus.CONFLICT, description: 'One of `attachment_ids` was already sent with another message' },
     CANNOT_MESSAGE,
     ACCOUNT_DELETED,
   )
@@ -78,9 +80,10 @@ export class MessagesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageDto> {
     const clientKey = resolveClientKey(idempotencyKey, dto.client_id);
-    const { message, replayed } = await this.messagesService.sendMessage(caller.id, dto.user_id, dto.message, {
+    const { message, replayed } = await this.messagesService.sendMessage(caller.id, dto.user_id, dto.message ?? '', {
       clientKey,
       replyToId: dto.reply_to_id,
+      attachmentIds: dto.attachment_ids,
       originSocketId,
     });
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -32,8 +32,10 @@ import {
   FIND_VISIBLE,
   REMOVE_REACTION,
   SEND,
+  SEND_WITH_ATTACHMENTS,
   type VisibleRow,
 } from './message.queries.js';
+import { FIND_UPLOADS } from '../attachments/attachment.queries.js';
 import { OutboxSwitch } from '../outbox/outbox-switch.js';
 
 /** Distinct reactions one user may put on one message: a reaction flood cannot grow a row without bound. */
@@ -44,6 +46,8 @@ export interface SendOptions {
   clientKey?: string;
   /** The message this one replies to; null (which the validator lets through) is no reply, as absent is. */
   replyToId?: number | null;
+  /** Uploads of the sender's to attach, in order; none: a text-only send. */
+  attachmentIds?: string[];
   /** The sender's socket that made the request: the live announcement skips it. */
   originSocketId?: string;
 }
@@ -103,24 +107,28 @@ export class MessagesService {
     senderId: number,
     recipientId: number,
     text: string,
-    { clientKey, replyToId, originSocketId }: SendOptions = {},
+    { clientKey, replyToId, attachmentIds = [], originSocketId }: SendOptions = {},
   ): Promise<SentMessage> {
     if (senderId === recipientId) {
       throw new BadRequestException('You cannot send a message to yourself');
     }
     if (replyToId !== undefined && replyToId !== null) await this.assertReplyable(senderId, recipientId, replyToId);
     try {
-      let [row] = await this.statements.rows(SEND, [
+      const parameters = [
         senderId,
         recipientId,
         text,
         clientKey ?? null,
         replyToId ?? null,
         this.outbox.enabled,
-      ]);
-      // No row only when the key was taken, possibly by a send committed after this statement began:
-      // a second statement sees it.
+      ] as const;
+      let [row] = await (attachmentIds.length > 0
+        ? this.statements.rows(SEND_WITH_ATTACHMENTS, [...parameters, attachmentIds])
+        : this.statements.rows(SEND, parameters));
+      // No row when the key was taken, possibly by a send committed after this statement began (a second
+      // statement sees it), or when an attachment could not be taken.
       if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
+      if (!row) await this.explainUnattachable(senderId, attachmentIds);
       const message = toMessageDto(row);
       // Announced once: a replay returns what was announced the first time.
       if (!row.replayed) this.events.publish('message.sent', { message, originSocketId });
@@ -235,6 +243,20 @@ export class MessagesService {
   private announceUpdate(message: MessageDto, originSocketId: string | undefined): MessageDto {
     this.events.publish('message.updated', { message, originSocketId });
     return message;
+  }
+
+  /** Why a send's uploads could not be attached: 404 for one that is not the sender's, 409 for one already sent. */
+  private async explainUnattachable(senderId: number, attachmentIds: string[]): Promise<never> {
+    const found = new Map(
+      (await this.statements.rows(FIND_UPLOADS, [attachmentIds, senderId])).map((upload) => [upload.id, upload]),
+    );
+    for (const id of attachmentIds) {
+      const upload = found.get(id);
+      if (!upload) throw new NotFoundException(`No upload of yours has id ${id}`);
+      if (upload.attached) throw new ConflictException(`Upload ${id} was already sent with another message`);
+    }
+    // Free and the sender's now: taken by a send that rolled back, or deleted in between. A retry decides.
+    throw new ConflictException('The uploads changed while sending; try again');
   }
 
   /** The parent of a reply must be a message of the conversation the reply goes to. */

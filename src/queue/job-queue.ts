@@ -37,12 +37,33 @@ const SUPERVISE_SECONDS = 10;
 export class JobQueue implements OnModuleDestroy {
   private readonly logger = new Logger(JobQueue.name);
   private boss?: PgBoss;
+  private starting?: Promise<PgBoss>;
   /** Off: no channel needs it (nothing was started). */
   state: 'off' | 'starting' | 'running' = 'off';
 
-  /** Starts pg-boss on `databaseUrl` and creates `queues`; until then nothing here may be called but `state`. */
+  /**
+   * Starts pg-boss on `databaseUrl` (once: later calls share that start) and creates or updates `queues`. Each
+   * feature that needs jobs calls it with its own queues; until it resolves nothing here may be called but `state`.
+   */
   async start(databaseUrl: string, queues: QueueDefinition[]): Promise<void> {
-    this.state = 'starting';
+    if (!this.starting) {
+      this.state = 'starting';
+      this.starting = this.startBoss(databaseUrl).catch((error: unknown) => {
+        this.starting = undefined;
+        this.state = 'off';
+        throw error;
+      });
+    }
+    const boss = await this.starting;
+    for (const queue of queues) {
+      const { name, ...definition } = queue;
+      const options = { notify: true, ...definition };
+      if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+      else await boss.createQueue(name, options);
+    }
+  }
+
+  private async startBoss(databaseUrl: string): Promise<PgBoss> {
     // LISTEN/NOTIFY (one more connection): a job created wakes the workers of its queue at once.
     // Loaded only here: pg-boss brings @opentelemetry/api, which a service without offline reach never loads.
     const { PgBoss } = await import('pg-boss');
@@ -58,14 +79,14 @@ export class JobQueue implements OnModuleDestroy {
     // An error in a background pass (maintenance, a lost connection) is pg-boss's to retry; never a crash.
     boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
     await boss.start();
-    for (const queue of queues) {
-      const { name, ...definition } = queue;
-      const options = { notify: true, ...definition };
-      if (await boss.getQueue(name)) await boss.updateQueue(name, options);
-      else await boss.createQueue(name, options);
-    }
     this.boss = boss;
     this.state = 'running';
+    return boss;
+  }
+
+  /** Sends a job to `queue` on the cron `cron` (UTC), from whichever instance's clock comes first: once a tick. */
+  async schedule(queue: string, cron: string): Promise<void> {
+    await this.started().schedule(queue, cron);
   }
 
   /**
@@ -133,8 +154,9 @@ export class JobQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    const boss = this.boss;
+    const boss = this.boss ?? (await this.starting?.catch(() => undefined));
     this.boss = undefined;
+    this.starting = undefined;
     this.state = 'off';
     // Graceful: running jobs get a few seconds to finish; the rest stay in the queue for the next instance.
     await boss?.stop({ graceful: true, timeout: 5_000 });

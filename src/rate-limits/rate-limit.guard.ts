@@ -28,6 +28,8 @@ type LimitedRequest = Request & { user?: AuthUser };
 interface Limit {
   limiter: RateLimiterAbstract;
   key: (request: LimitedRequest) => string;
+  /** What the request costs; one when unset. */
+  points?: (request: LimitedRequest) => number;
 }
 
 const byIp = (request: LimitedRequest) => request.ip ?? 'unknown';
@@ -36,6 +38,7 @@ const byUsername = (request: LimitedRequest) => {
   return typeof username === 'string' ? username.toLowerCase() : `ip:${byIp(request)}`;
 };
 const byUser = (request: LimitedRequest) => String(request.user?.id);
+const MIB = 1024 * 1024;
 
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -64,6 +67,20 @@ export class RateLimitGuard implements CanActivate {
       react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
       report: [{ limiter: limiter('report', config.get('RATE_LIMIT_REPORT_PER_USER', { infer: true })), key: byUser }],
       push: [{ limiter: limiter('push', config.get('RATE_LIMIT_PUSH_PER_USER', { infer: true })), key: byUser }],
+      // Counted in requests and in bytes (MiB, by Content-Length before a byte is read; a body without one may be
+      // as large as any, so it costs the most one can be).
+      upload: [
+        { limiter: limiter('upload', config.get('RATE_LIMIT_UPLOADS_PER_USER', { infer: true })), key: byUser },
+        {
+          limiter: limiter('upload-bytes', config.get('RATE_LIMIT_UPLOAD_MIB_PER_USER', { infer: true })),
+          key: byUser,
+          points: (request) => {
+            const length = Number(request.headers['content-length']);
+            const bytes = Number.isSafeInteger(length) ? length : config.get('UPLOAD_MAX_BYTES', { infer: true });
+            return Math.max(1, Math.ceil(Math.min(bytes, config.get('UPLOAD_MAX_BYTES', { infer: true })) / MIB));
+          },
+        },
+      ],
       // Counted over its own, longer window: a handful an hour is all a user needs, and each one is heavy.
       export: [
         {
@@ -84,9 +101,9 @@ export class RateLimitGuard implements CanActivate {
     if (!group) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<LimitedRequest>();
-    for (const { limiter, key } of this.limits[group]) {
+    for (const { limiter, key, points } of this.limits[group]) {
       try {
-        await limiter.consume(key(request));
+        await limiter.consume(key(request), points?.(request) ?? 1);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         observers.rateLimited?.(group);

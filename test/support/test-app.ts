@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup.js';
 import { connectDatabase } from '../../src/database/database-connection.js';
 import { Notifications } from '../../src/notifications/notifications.service.js';
+import { AttachmentSweeps } from '../../src/attachments/attachment-sweeps.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -41,6 +42,7 @@ export async function createTestApp(
   await app.init();
   await connectDatabase(app.get(DataSource));
   await app.get(Notifications).start();
+  await app.get(AttachmentSweeps).start();
   const http = app.getHttpServer() as App;
   return {
     app,

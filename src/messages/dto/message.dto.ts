@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
+import { AttachmentDto } from '../../attachments/dto/attachment.dto.js';
 
 /** One emoji on a message and who reacted with it. */
 export class ReactionDto {
@@ -68,4 +69,8 @@ export class MessageDto {
   /** The message this one replies to; null when it is not a reply. */
   @ApiProperty({ type: ReplyToDto, nullable: true })
   reply_to!: ReplyToDto | null;
+
+  /** Its files in the order they were sent; empty when none, and once the message was deleted. */
+  @ApiProperty({ type: [AttachmentDto] })
+  attachments!: AttachmentDto[];
 }

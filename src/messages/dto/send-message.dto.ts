@@ -1,8 +1,12 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsUUID, Max, Min, ValidateIf } from 'class-validator';
 import { IsClientKey } from './client-key.js';
 import { MAX_USER_ID } from '../../users/dto/user-id-param.dto.js';
 import { IsMessageText } from './message-text.decorator.js';
 import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
+
+/** Files one message may carry. */
+export const MAX_ATTACHMENTS = 10;
 
 export class SendMessageDto {
   /**
@@ -16,11 +20,13 @@ export class SendMessageDto {
   user_id!: number;
 
   /**
-   * The text, 1–4000 characters.
+   * The text, 1–4000 characters. With at least one of `attachment_ids` it may be left out (or be empty).
    * @example Hello, user_2
    */
+  @ApiProperty({ required: false })
+  @ValidateIf((dto: SendMessageDto) => !dto.attachment_ids?.length || (dto.message !== undefined && dto.message !== ''))
   @IsMessageText()
-  message!: string;
+  message?: string;
 
   /**
    * Makes the send safe to retry, like the Idempotency-Key header: a second send
@@ -41,4 +47,17 @@ export class SendMessageDto {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   reply_to_id?: number;
+
+  /**
+   * Files to send with the message, in this order: ids from POST /uploads, at most 10, each yours and not yet sent
+   * (another user's, or an unknown id, is 404; one already sent is 409).
+   * @example ["0b9f3c52-7f2e-4a8b-9a51-2f1d6c3e8a47"]
+   */
+  @ApiProperty({ type: [String], required: false })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ATTACHMENTS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachment_ids?: string[];
 }
