@@ -52,7 +52,11 @@ function configureHttp(app: NestExpressApplication, observeDuration: CreateAppOp
   app.use(observeRequests({ observeDuration, accessLogLevel: accessLogged ? accessLogLevel : undefined }));
   const trustProxy = parseTrustProxy(config.get('TRUST_PROXY', { infer: true }));
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
-  app.use(requestTimeout(config.get('REQUEST_TIMEOUT_MS', { infer: true })));
+  app.use(
+    requestTimeout(config.get('REQUEST_TIMEOUT_MS', { infer: true }), {
+      '/uploads': config.get('UPLOAD_TIMEOUT_MS', { infer: true }),
+    }),
+  );
   app.disable('x-powered-by');
   // Responses are per-user and change with every message: an ETag would cost a hash of every body
   // to save a client almost nothing (docs/performance.md).

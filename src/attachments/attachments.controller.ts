@@ -5,7 +5,6 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
-  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -65,7 +64,7 @@ export class AttachmentsController {
       description: 'An image that does not decode, or has more than UPLOAD_MAX_PIXELS pixels',
     },
   )
-  upload(@CurrentUser() caller: AuthUser, @Req() request: Request): Promise<UploadDto> {
+  uploadFile(@CurrentUser() caller: AuthUser, @Req() request: Request): Promise<UploadDto> {
     return this.attachments.upload(caller.id, request);
   }
 
@@ -76,7 +75,6 @@ export class AttachmentsController {
    * download; nothing is ever served as a page of this origin.
    */
   @Get('attachments/:id')
-  @ApiProduces('application/octet-stream', ...IMAGE_TYPES, 'application/pdf', 'text/plain', 'application/zip')
   @ApiOkResponse({ description: 'The file', content: fileContent() })
   @ApiResponse({ status: HttpStatus.PARTIAL_CONTENT, description: 'The byte range asked for', content: fileContent() })
   @ApiResponse({ status: HttpStatus.NOT_MODIFIED, description: 'If-None-Match named its ETag' })
@@ -85,7 +83,7 @@ export class AttachmentsController {
     status: HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
     description: 'No byte of the range is within the file',
   })
-  async download(
+  async downloadAttachment(
     @CurrentUser() caller: AuthUser,
     @Param() { id }: AttachmentIdParamDto,
     @Req() request: Request,
@@ -107,14 +105,13 @@ export class AttachmentsController {
    * @remarks Who may read it, and how it is cached, as for the file itself.
    */
   @Get('attachments/:id/thumbnail')
-  @ApiProduces('image/webp')
   @ApiOkResponse({ description: 'The thumbnail', content: { 'image/webp': FILE_RESPONSE } })
   @ApiResponse({ status: HttpStatus.NOT_MODIFIED, description: 'If-None-Match named its ETag' })
   @ApiErrors(HttpStatus.BAD_REQUEST, {
     ...NOT_READABLE,
     description: `${NOT_READABLE.description}; or the attachment is not an image (no thumbnail)`,
   })
-  async downloadThumbnail(
+  async downloadAttachmentThumbnail(
     @CurrentUser() caller: AuthUser,
     @Param() { id }: AttachmentIdParamDto,
     @Req() request: Request,

@@ -15,11 +15,15 @@ const TIMED_OUT: ErrorResponseDto = {
   message: 'The request took too long; retry shortly',
 };
 
-export function requestTimeout(milliseconds: number): RequestHandler {
-  return (_request, response, next) => {
+/**
+ * `longer`: routes (by path) whose request takes longer by nature, with their own limit: an upload's body
+ * arrives as fast as the client's uplink allows.
+ */
+export function requestTimeout(milliseconds: number, longer: Record<string, number> = {}): RequestHandler {
+  return (request, response, next) => {
     const timer = setTimeout(() => {
       if (!response.headersSent) response.status(TIMED_OUT.statusCode).json(TIMED_OUT);
-    }, milliseconds);
+    }, longer[request.path] ?? milliseconds);
     // 'close' follows every response, answered or aborted.
     response.once('close', () => clearTimeout(timer));
     next();

@@ -292,6 +292,10 @@ export class Environment {
   @IsIn(UPLOADABLE_TYPES, { each: true, message: `UPLOAD_ALLOWED_TYPES may list: ${UPLOADABLE_TYPES.join(', ')}` })
   UPLOAD_ALLOWED_TYPES: string[] = [...UPLOADABLE_TYPES];
 
+  /** POST /uploads gets this long, its body included, before 503 (REQUEST_TIMEOUT_MS is for everything else). */
+  @IntSetting(1000)
+  UPLOAD_TIMEOUT_MS = 300_000;
+
   /** An image over this many pixels is refused (422) before it is decoded: a decompression bomb never is. */
   @IntSetting(1, 1_000_000_000)
   UPLOAD_MAX_PIXELS = 100_000_000;

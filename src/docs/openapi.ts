@@ -10,6 +10,7 @@ const TAGS: Record<string, string> = {
   auth: 'Accounts and sessions: sign up, log in, log out, change the password',
   users: 'Who else is here, and who you are',
   messages: 'Sending messages',
+  attachments: 'Files in conversations: upload one, send it with a message, download it (only the two users can)',
   chats: 'Conversations: the chat list, history, read receipts and the catch-up after a reconnect',
   blocks: 'Blocking: a user protects themselves from another; nobody else is told',
   reports: 'Reporting a user, or one of their messages, to the moderators',

@@ -5,6 +5,7 @@
  * route, DTO or rule is checked without being listed here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import type { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
@@ -74,7 +75,7 @@ describe('validation rules in openapi.json', () => {
       for (const [property, keywords] of validationKeywords(dto)) {
         const schema = parameter(id, property) ?? bodyOf(id).properties?.[property];
         for (const [keyword, value] of Object.entries(keywords)) {
-          if (JSON.stringify(schema?.[keyword as keyof Schema]) !== JSON.stringify(value)) {
+          if (!isDeepStrictEqual(schema?.[keyword as keyof Schema], value)) {
             missing.push(`${id} ${dto.name}.${property}: ${keyword} ${JSON.stringify(value)}`);
           }
         }

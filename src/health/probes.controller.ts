@@ -36,6 +36,8 @@ function withinTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 @Controller('health')
 export class ProbesController implements OnApplicationShutdown {
   private readonly redis?: Redis;
+  /** Said while it holds: files on one instance's disk with several instances (Redis shared) is a mistake. */
+  private readonly storageWarning?: string;
   // Once true it stays true: applied migrations are never taken back while the process runs.
   private migrated = false;
 
@@ -58,6 +60,9 @@ export class ProbesController implements OnApplicationShutdown {
         })
       : undefined;
     this.redis?.on('error', () => undefined); // reported by the probe that finds it down
+    if (redisUrl && config.get('STORAGE', { infer: true }) === 'local') {
+      this.storageWarning = 'local: not shared between instances; use STORAGE=s3 (or one shared volume)';
+    }
   }
 
   /**
@@ -105,6 +110,8 @@ export class ProbesController implements OnApplicationShutdown {
       const down = checks.database ? 'redis' : 'database';
       throw new ServiceUnavailableException(`Not ready: ${down} down`);
     }
+    // Reported, never a reason to stop traffic: one instance with REDIS_URL set is a valid deployment.
+    if (this.storageWarning) checks.storage = this.storageWarning;
     // Reported, never a reason to stop traffic: while the queue is down, events wait in the outbox.
     // Off (no channel configured): not reported, so the answer is what it was before offline reach.
     if (this.queue.state !== 'off') checks.queue = this.queue.state;

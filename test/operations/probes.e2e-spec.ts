@@ -29,7 +29,16 @@ describe('probes', () => {
     await testApp
       .api()
       .get('/health/ready')
-      .expect(200, { status: 'ok', checks: { database: 'up', migrations: 'applied', redis: 'up' } });
+      .expect(200, {
+        status: 'ok',
+        checks: {
+          database: 'up',
+          migrations: 'applied',
+          redis: 'up',
+          // Several instances share Redis; files on one's own disk would be missing on the others.
+          storage: 'local: not shared between instances; use STORAGE=s3 (or one shared volume)',
+        },
+      });
   });
 
   it('ready is 503 in the error shape while the configured Redis is down; live stays 200', async () => {

@@ -8,6 +8,29 @@ export type AckOkDto = {
     ok: true;
 };
 
+export type AttachmentDto = {
+    content_type: string;
+    /**
+     * Images only.
+     */
+    height?: number;
+    id: string;
+    name: string;
+    size: number;
+    /**
+     * Images only: a WebP of at most 320 px a side.
+     */
+    thumbnail_url?: string;
+    /**
+     * The file, relative to the API's base URL: GET it with the bearer token.
+     */
+    url: string;
+    /**
+     * Images only.
+     */
+    width?: number;
+};
+
 export type BroadcastEventDto = {
     created: string;
     /**
@@ -59,6 +82,10 @@ export type MessageDeletedEventDto = {
 };
 
 export type MessageDto = {
+    /**
+     * Its files in the order they were sent; empty when none, and once the message was deleted.
+     */
+    attachments: Array<AttachmentDto>;
     /**
      * When the server stored the message.
      */

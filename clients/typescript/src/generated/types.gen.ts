@@ -25,6 +25,29 @@ export type AccountExportDto = {
     sessions: Array<ExportSessionDto>;
 };
 
+export type AttachmentDto = {
+    content_type: string;
+    /**
+     * Images only.
+     */
+    height?: number;
+    id: string;
+    name: string;
+    size: number;
+    /**
+     * Images only: a WebP of at most 320 px a side.
+     */
+    thumbnail_url?: string;
+    /**
+     * The file, relative to the API's base URL: GET it with the bearer token.
+     */
+    url: string;
+    /**
+     * Images only.
+     */
+    width?: number;
+};
+
 export type BroadcastMessageDto = {
     /**
      * Sent to every other user.
@@ -312,6 +335,10 @@ export type MarkReadResultDto = {
 
 export type MessageDto = {
     /**
+     * Its files in the order they were sent; empty when none, and once the message was deleted.
+     */
+    attachments: Array<AttachmentDto>;
+    /**
      * When the server stored the message.
      */
     created: string;
@@ -523,14 +550,19 @@ export type ResolveReportDto = {
 
 export type SendMessageDto = {
     /**
+     * Files to send with the message, in this order: ids from POST /uploads, at most 10, each yours and not yet sent
+     * (another user's, or an unknown id, is 404; one already sent is 409).
+     */
+    attachment_ids?: Array<string>;
+    /**
      * Makes the send safe to retry, like the Idempotency-Key header: a second send
      * with the same value returns the first message instead of storing another.
      */
     client_id?: string;
     /**
-     * The text, 1–4000 characters.
+     * The text, 1–4000 characters. With at least one of `attachment_ids` it may be left out (or be empty).
      */
-    message: string;
+    message?: string;
     /**
      * Makes this a reply to a message of the same conversation (else 400; an id you cannot see is 404).
      */
@@ -628,6 +660,37 @@ export type SyncPageDto = {
     reset: boolean;
 };
 
+export type UploadDto = {
+    /**
+     * Decided from the file's content, whatever the client claimed.
+     */
+    content_type: string;
+    /**
+     * Images only: height in pixels.
+     */
+    height?: number;
+    /**
+     * Pass it in `attachment_ids` of POST /send.
+     */
+    id: string;
+    /**
+     * The file name the client gave.
+     */
+    name: string;
+    /**
+     * Bytes as stored: an image's after its metadata (EXIF, GPS) was removed.
+     */
+    size: number;
+    /**
+     * Whether a thumbnail (WebP, at most 320 px a side) was made: images only.
+     */
+    thumbnail: boolean;
+    /**
+     * Images only: width in pixels, after the camera's orientation was applied.
+     */
+    width?: number;
+};
+
 export type UserPageDto = {
     /**
      * Pass as `cursor` to get the next page; null on the last page.
@@ -664,6 +727,104 @@ export type VapidPublicKeyDto = {
      */
     key: string;
 };
+
+export type DownloadAttachmentData = {
+    body?: never;
+    headers?: {
+        /**
+         * One byte range, e.g. `bytes=0-1023`
+         */
+        Range?: string;
+    };
+    path: {
+        /**
+         * An attachment's id, as MessageDto.attachments and POST /uploads give it.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/attachments/{id}';
+};
+
+export type DownloadAttachmentErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No attachment has that id that you may read: only the uploader (before it is sent) and the two users of its conversation may
+     */
+    404: ErrorResponseDto;
+    /**
+     * No byte of the range is within the file
+     */
+    416: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type DownloadAttachmentError = DownloadAttachmentErrors[keyof DownloadAttachmentErrors];
+
+export type DownloadAttachmentResponses = {
+    /**
+     * The file
+     */
+    200: Blob | File;
+    /**
+     * The byte range asked for
+     */
+    206: Blob | File;
+};
+
+export type DownloadAttachmentResponse = DownloadAttachmentResponses[keyof DownloadAttachmentResponses];
+
+export type DownloadAttachmentThumbnailData = {
+    body?: never;
+    path: {
+        /**
+         * An attachment's id, as MessageDto.attachments and POST /uploads give it.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/attachments/{id}/thumbnail';
+};
+
+export type DownloadAttachmentThumbnailErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No attachment has that id that you may read: only the uploader (before it is sent) and the two users of its conversation may; or the attachment is not an image (no thumbnail)
+     */
+    404: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type DownloadAttachmentThumbnailError = DownloadAttachmentThumbnailErrors[keyof DownloadAttachmentThumbnailErrors];
+
+export type DownloadAttachmentThumbnailResponses = {
+    /**
+     * The thumbnail
+     */
+    200: Blob | File;
+};
+
+export type DownloadAttachmentThumbnailResponse = DownloadAttachmentThumbnailResponses[keyof DownloadAttachmentThumbnailResponses];
 
 export type ListBlockedData = {
     body?: never;
@@ -1889,9 +2050,13 @@ export type SendMessageErrors = {
      */
     403: ErrorResponseDto;
     /**
-     * No user has that id, or `reply_to_id` is not a message you can see
+     * No user has that id, `reply_to_id` is not a message you can see, or one of `attachment_ids` is not an upload of yours
      */
     404: ErrorResponseDto;
+    /**
+     * One of `attachment_ids` was already sent with another message
+     */
+    409: ErrorResponseDto;
     /**
      * The other user deleted their account
      */
@@ -2031,6 +2196,60 @@ export type SyncChatsResponses = {
 };
 
 export type SyncChatsResponse = SyncChatsResponses[keyof SyncChatsResponses];
+
+export type UploadFileData = {
+    body: {
+        /**
+         * The file; its name is kept
+         */
+        file: Blob | File;
+    };
+    path?: never;
+    query?: never;
+    url: '/uploads';
+};
+
+export type UploadFileErrors = {
+    /**
+     * Not one part `file` in a multipart/form-data body, an empty file, or a name that is a path
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * The file is larger than UPLOAD_MAX_BYTES (25 MiB by default)
+     */
+    413: ErrorResponseDto;
+    /**
+     * The content is not of an allowed type
+     */
+    415: ErrorResponseDto;
+    /**
+     * An image that does not decode, or has more than UPLOAD_MAX_PIXELS pixels
+     */
+    422: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type UploadFileError = UploadFileErrors[keyof UploadFileErrors];
+
+export type UploadFileResponses = {
+    /**
+     * The upload as stored
+     */
+    201: UploadDto;
+};
+
+export type UploadFileResponse = UploadFileResponses[keyof UploadFileResponses];
 
 export type ListUsersData = {
     body?: never;
