@@ -68,6 +68,8 @@ export class LocalBlobStorage extends BlobStorage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
+    // Every key checked before the first file goes: a batch with one bad key deletes nothing.
+    const paths = keys.map((key) => this.pathOf(key));
+    await Promise.all(paths.map((path) => rm(path, { force: true })));
   }
 }
