@@ -18,11 +18,6 @@ import { Readable } from 'node:stream';
 /** An upload's blobs are the sweep's if no row claims them within this long: longer than any upload may take. */
 const JOURNAL_SECONDS = 3600;
 
-export interface ReadableBlob {
-  attachment: AttachmentRow;
-  body: Readable;
-}
-
 function toUploadDto(row: AttachmentRow): UploadDto {
   return {
     id: row.id,

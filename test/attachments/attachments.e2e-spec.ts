@@ -13,6 +13,7 @@ import { JobQueue } from '../../src/queue/job-queue.js';
 import { bearer, signupUser, type TestUser } from '../support/factories.js';
 import { decompressionBomb, pdf, photoWithGps, png } from '../support/files.js';
 import { listenForSdk, type SdkTarget } from '../support/sdk-client.js';
+import { type S3TestServer, s3StorageEnv, startS3Server } from '../support/s3-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { BlobStorage } from '../../src/attachments/storage/blob-storage.js';
 import { Readable } from 'node:stream';
@@ -55,7 +56,18 @@ function localStorage(): StorageUnderTest {
   };
 }
 
-const storages: (() => StorageUnderTest)[] = [localStorage];
+function s3Storage(): StorageUnderTest {
+  let server: S3TestServer | undefined;
+  return {
+    name: 's3',
+    env: async () => s3StorageEnv((server = await startS3Server('parley-attachments'))),
+    // s3rver's own files: each object is `<key>._S3rver_object` under the bucket's directory.
+    objects: async () => (await filesUnder(server?.directory ?? '')).filter((file) => file.endsWith('._S3rver_object')),
+    close: async () => server?.close(),
+  };
+}
+
+const storages: (() => StorageUnderTest)[] = [localStorage, s3Storage];
 
 describe.each(storages.map((make) => [make().name, make] as const))('attachments on %s storage', (_name, make) => {
   const storage = make();

@@ -10,6 +10,8 @@ import S3rver from 's3rver';
 
 export interface S3TestServer {
   endpoint: string;
+  /** Where s3rver keeps its objects: a test reads what is stored here, around any S3 client. */
+  directory: string;
   bucket: string;
   region: string;
   accessKeyId: string;
@@ -44,6 +46,7 @@ export async function startS3Server(bucket = 'parley-test'): Promise<S3TestServe
     const { port } = await server.run();
     return {
       endpoint: `http://127.0.0.1:${port}`,
+      directory,
       bucket,
       region: 'us-east-1',
       accessKeyId: 'S3RVER',
