@@ -20,6 +20,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Only the operations-cost comparison (bench/observability.ts), e.g. with many rounds on a noisy machine. */
   observabilityOnly: boolean;
+  /** Only the files phase (bench/attachments.ts): uploads, downloads and memory under 200 concurrent uploads. */
+  attachmentsOnly: boolean;
   loadGenerator: LoadGenerator;
   /** How long the service sits idle before the after-idle second (30 s; 2 s with --smoke, so CI stays quick). */
   idleSeconds: number;
@@ -31,6 +33,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       smoke: { type: 'boolean', default: false },
       'observability-only': { type: 'boolean', default: false },
+      'attachments-only': { type: 'boolean', default: false },
       users: { type: 'string' },
       messages: { type: 'string' },
       concurrency: { type: 'string' },
@@ -61,6 +64,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
       smoke: true,
       observabilityOnly: values['observability-only'] ?? false,
+      attachmentsOnly: values['attachments-only'] ?? false,
       loadGenerator,
       idleSeconds: number(values['idle-seconds'], 2),
     };
@@ -78,6 +82,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,
     observabilityOnly: values['observability-only'] ?? false,
+    attachmentsOnly: values['attachments-only'] ?? false,
     loadGenerator,
     idleSeconds: number(values['idle-seconds'], 30),
   };

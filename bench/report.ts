@@ -1,6 +1,7 @@
 /* The results table: printed, and written as JSON and Markdown under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load-types.js';
+import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
 
 export interface EndpointRow {
@@ -41,6 +42,8 @@ export interface BenchReport {
   afterIdle: AfterIdleRow[];
   /** The cost of JSON logs and metrics (bench/observability.ts). */
   observability: ObservabilityRow[];
+  /** Uploads, downloads and memory under concurrent uploads (bench/attachments.ts). */
+  attachments: AttachmentsRow | null;
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -133,6 +136,33 @@ export function toMarkdown(report: BenchReport): string {
           `${share(row.on, row.off)} | ${milliseconds(row.on.p50)} (${milliseconds(row.off.p50)}) | ` +
           `${fixed(row.onWithAccessLine.requestsPerSecond, 0)} | ${share(row.onWithAccessLine, row.off)} | ` +
           `${fixed(row.cpuMicrosPerRequest.off, 0)} / ${fixed(row.cpuMicrosPerRequest.on, 0)} / ${fixed(row.cpuMicrosPerRequest.onWithAccessLine, 0)} |`,
+      ),
+      '',
+    );
+  }
+  if (report.attachments) {
+    const files = report.attachments;
+    const share = (part: LoadResult, whole: LoadResult) =>
+      `${fixed((100 * part.requestsPerSecond) / whole.requestsPerSecond, 0)}%`;
+    lines.push(
+      `Files (local storage; floor: the same bytes streamed to or from a file by a bare node:http server in the harness). ` +
+        `The upload is a ${fixed(files.jpegBytes / 1024 / 1024, 2)} MiB JPEG, which the service decodes, turns upright, ` +
+        're-encodes without metadata and thumbnails.',
+      '',
+      '| files | req/s | p50 ms | p99 ms | non-2xx | floor req/s | service / floor |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      `| POST /uploads | ${fixed(files.upload.requestsPerSecond, 1)} | ${fixed(files.upload.p50)} | ${fixed(files.upload.p99)} | ` +
+        `${files.upload.failures} | ${fixed(files.uploadFloor.requestsPerSecond, 0)} | ${share(files.upload, files.uploadFloor)} |`,
+      `| GET /attachments/{id} | ${fixed(files.download.requestsPerSecond, 0)} | ${fixed(files.download.p50)} | ` +
+        `${fixed(files.download.p99)} | ${files.download.failures} | ${fixed(files.downloadFloor.requestsPerSecond, 0)} | ` +
+        `${share(files.download, files.downloadFloor)} |`,
+      '',
+      '| uploads at once | MiB each | seconds | RSS before MiB | RSS peak MiB | RSS after MiB | failed |',
+      '|---:|---:|---:|---:|---:|---:|---:|',
+      ...files.memory.map(
+        (row) =>
+          `| ${row.uploads} | ${row.mibEach} | ${fixed(row.seconds)} | ${fixed(row.rssBeforeMiB, 0)} | ${fixed(row.rssPeakMiB, 0)} | ` +
+          `${fixed(row.rssAfterMiB, 0)} | ${row.failures} |`,
       ),
       '',
     );

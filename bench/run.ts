@@ -5,7 +5,11 @@
  * bare pg Pool, and reports.
  */
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { attachmentsEnv, measureAttachments } from './attachments.js';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
 import { reportPgErrors } from '../src/database/pg-errors.js';
 import { createBenchDatabase } from './database.js';
@@ -27,8 +31,9 @@ import { startService } from './service.js';
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
 const POOL_SIZE = 10;
 
-function serviceEnv(options: BenchOptions): Record<string, string> {
+function serviceEnv(options: BenchOptions, storageDir: string): Record<string, string> {
   return {
+    ...attachmentsEnv(storageDir),
     WEB_CONCURRENCY: String(options.workers),
     DB_POOL_SIZE: String(Math.ceil(POOL_SIZE / options.workers)),
     // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
@@ -110,10 +115,11 @@ async function warmUp(url: string, scenarios: Scenario[], options: BenchOptions)
 async function growthCurve(
   options: BenchOptions,
   databaseUrl: string,
+  storageDir: string,
   pool: pg.Pool,
   report: BenchReport,
 ): Promise<void> {
-  const service = await startService(databaseUrl, serviceEnv(options));
+  const service = await startService(databaseUrl, serviceEnv(options, storageDir));
   try {
     for (const messages of options.growth ?? []) {
       await timed(`seed ${messages.toLocaleString('en')} messages`, () => seed(pool, { ...options, messages }));
@@ -166,12 +172,13 @@ async function measureAfterIdle(options: BenchOptions, serviceUrl: string, scena
 
 async function reportObservability(
   options: BenchOptions,
+  storageDir: string,
   databaseUrl: string,
   scenarios: Record<ScenarioKey, Scenario>,
   report: BenchReport,
 ): Promise<void> {
   const observed = [scenarios.currentUser, scenarios.send];
-  report.observability = await measureObservability(options, databaseUrl, observed, serviceEnv(options));
+  report.observability = await measureObservability(options, databaseUrl, observed, serviceEnv(options, storageDir));
   for (const row of report.observability) {
     log(
       `${row.endpoint} observability: off ${row.off.requestsPerSecond.toFixed(0)}, on ${row.on.requestsPerSecond.toFixed(0)}, ` +
@@ -180,7 +187,13 @@ async function reportObservability(
   }
 }
 
-async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool, report: BenchReport): Promise<void> {
+async function fullRun(
+  options: BenchOptions,
+  databaseUrl: string,
+  storageDir: string,
+  pool: pg.Pool,
+  report: BenchReport,
+): Promise<void> {
   await timed('seed', () => seed(pool, options));
   const scenarios = buildScenarios({
     ...options,
@@ -188,11 +201,19 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
     changeable: await changeableMessages(pool, CHANGEABLE_MESSAGES),
   });
   if (options.observabilityOnly) {
-    await reportObservability(options, databaseUrl, scenarios, report);
+    await reportObservability(options, storageDir, databaseUrl, scenarios, report);
     return;
   }
-  const service = await startService(databaseUrl, serviceEnv(options));
-  const floor = await startService(databaseUrl, serviceEnv(options), 'dist-bench/bench/http-floor.js');
+  const service = await startService(databaseUrl, serviceEnv(options, storageDir));
+  if (options.attachmentsOnly) {
+    try {
+      report.attachments = await measureAttachments(service, benchToken(HOT_USER), options, log);
+    } finally {
+      await service.stop();
+    }
+    return;
+  }
+  const floor = await startService(databaseUrl, serviceEnv(options, storageDir), 'dist-bench/bench/http-floor.js');
   try {
     const afterStart = service.rssMiB();
     const { currentUser, activeUsers, chatList, latestHistory, deepHistory } = scenarios;
@@ -222,9 +243,11 @@ async function fullRun(options: BenchOptions, databaseUrl: string, pool: pg.Pool
       report.afterIdle.push(await measureAfterIdle(options, service.url, scenario));
     }
     report.rssMiB = { afterStart, afterWarmUp, afterRun: service.rssMiB() };
+    // After every other row: the files it stores change nothing the rows above measure.
+    report.attachments = await measureAttachments(service, benchToken(HOT_USER), options, log);
     report.floor = await measureFloor(options, floor.url, currentUser);
     await floor.stop();
-    await reportObservability(options, databaseUrl, scenarios, report);
+    await reportObservability(options, storageDir, databaseUrl, scenarios, report);
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
       if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
@@ -243,6 +266,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const database = await timed('database', () => createBenchDatabase());
   const pool = reportPgErrors(new pg.Pool({ connectionString: database.url, max: POOL_SIZE }));
+  const storageDir = await mkdtemp(join(tmpdir(), 'parley-bench-storage-'));
   const report: BenchReport = {
     when: new Date().toISOString(),
     dataset: {
@@ -268,13 +292,15 @@ async function main(): Promise<void> {
     floor: null,
     afterIdle: [],
     observability: [],
+    attachments: null,
   };
   try {
-    if (options.growth) await growthCurve(options, database.url, pool, report);
-    else await fullRun(options, database.url, pool, report);
+    if (options.growth) await growthCurve(options, database.url, storageDir, pool, report);
+    else await fullRun(options, database.url, storageDir, pool, report);
   } finally {
     await pool.end();
     await database.stop();
+    await rm(storageDir, { recursive: true, force: true });
   }
   const name = options.smoke
     ? 'smoke'
@@ -282,7 +308,9 @@ async function main(): Promise<void> {
       ? 'growth'
       : options.observabilityOnly
         ? 'observability'
-        : 'full';
+        : options.attachmentsOnly
+          ? 'attachments'
+          : 'full';
   console.log(`\n${writeReport(report, name)}`);
   const failures =
     report.endpoints.reduce((sum, row) => sum + row.service.failures, 0) +
@@ -291,7 +319,12 @@ async function main(): Promise<void> {
     report.observability.reduce(
       (sum, row) => sum + row.off.failures + row.on.failures + row.onWithAccessLine.failures,
       0,
-    );
+    ) +
+    (report.attachments
+      ? report.attachments.upload.failures +
+        report.attachments.download.failures +
+        report.attachments.memory.reduce((sum, row) => sum + row.failures, 0)
+      : 0);
   if (failures > 0 || (report.inconsistentChats ?? 0) > 0) {
     console.error(
       `[bench] FAILED: ${failures} non-2xx answers or baseline errors, ${report.inconsistentChats} inconsistent chat rows`,

@@ -128,7 +128,8 @@ export const EXPORT_MESSAGES = prepared<{ message: string }, [userId: number]>(
   `SELECT json_build_object('id', m.id, 'sender_id', m.sender_id, 'recipient_id', m.recipient_id, 'message', m.body,
                             'created', ${isoTimestamp('m.created_at')}, 'read_at', ${isoTimestamp('m.read_at')},
                             'edited_at', ${isoTimestamp('m.edited_at')}, 'deleted_at', ${isoTimestamp('m.deleted_at')},
-                            'reply_to_id', m.reply_to_id, 'reactions', coalesce(m.reactions, '[]'))::text AS message
+                            'reply_to_id', m.reply_to_id, 'reactions', coalesce(m.reactions, '[]'),
+                            'attachments', coalesce(m.attachments, '[]'))::text AS message
      FROM messages m
     WHERE m.sender_id = $1 OR m.recipient_id = $1
     ORDER BY m.id`,

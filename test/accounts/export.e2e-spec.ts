@@ -184,6 +184,7 @@ describe('data export', () => {
         deleted_at: expect.any(String),
         reply_to_id: null,
         reactions: [],
+        attachments: [],
       },
       {
         id: received.id,
@@ -196,6 +197,7 @@ describe('data export', () => {
         deleted_at: null,
         reply_to_id: null,
         reactions: [{ emoji: '👍', user_ids: [user.id] }],
+        attachments: [],
       },
       expect.objectContaining({ id: reply.id, message: 'a reply', reply_to_id: received.id }),
     ]);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AttachmentSweeps, ATTACHMENT_SWEEP_QUEUE } from '../../src/attachments/attachment-sweeps.js';
 import { JobQueue } from '../../src/queue/job-queue.js';
+import { signupModerator } from '../moderation/moderators.js';
 import { bearer, signupUser, type TestUser } from '../support/factories.js';
 import { decompressionBomb, pdf, photoWithGps, png } from '../support/files.js';
 import { listenForSdk, type SdkTarget } from '../support/sdk-client.js';
@@ -289,6 +290,15 @@ describe.each(storages.map((make) => [make().name, make] as const))('attachments
         message: 'see notes',
         attachments: [expect.objectContaining({ name: 'n.txt' })],
       });
+      // The recipient's data export lists the files of the message, by id.
+      const exported = await testApp.api().get('/current_user/export').set(bearer(bob)).expect(200);
+      const exportedMessage = (
+        JSON.parse(exported.text) as { messages: { id: number; attachments: unknown[] }[] }
+      ).messages.find((m) => m.id === sent.body.id);
+      expect(exportedMessage?.attachments).toEqual([
+        { id: document.id, content_type: 'application/pdf', size: document.size, name: 'terms.pdf', thumbnail: false },
+        expect.objectContaining({ id: photo.id, width: 640, height: 480, thumbnail: true }),
+      ]);
       const plain = await testApp
         .api()
         .post('/send')
@@ -384,6 +394,26 @@ describe.each(storages.map((make) => [make().name, make] as const))('attachments
       expect(await testApp.query('SELECT count(*)::int AS n FROM attachments WHERE id = $1', [photo.id])).toEqual([
         { n: 0 },
       ]);
+    });
+
+    it('a moderator’s delete of a reported message takes its files out of storage too', async () => {
+      const moderator = await signupModerator(testApp);
+      const photo = await uploaded(carol, await png(), 'offensive.png');
+      const sent = await send(carol, bob, [photo.id]).expect(201);
+      const report = await testApp
+        .api()
+        .post('/reports')
+        .set(bearer(bob))
+        .send({ user_id: carol.id, message_id: sent.body.id, reason: 'harassment' })
+        .expect(201);
+      await testApp
+        .api()
+        .post(`/moderation/reports/${report.body.id}/resolve`)
+        .set(bearer(moderator))
+        .send({ action: 'delete_message' })
+        .expect(200);
+      await expectGoneFromStorage(photo.id);
+      await download(bob, `/attachments/${photo.id}`).expect(404);
     });
 
     it('an account deletion takes every file the account uploaded, sent or not; files it received stay', async () => {

@@ -6,6 +6,7 @@ import {
   changePassword,
   checkHealth,
   createClient,
+  downloadAttachment,
   getChatHistory,
   getCurrentUser,
   listChats,
@@ -16,6 +17,7 @@ import {
   sendMessage,
   sendToAll,
   signup,
+  uploadFile,
 } from '@parley/client';
 
 export async function callEveryRoute(baseUrl: string): Promise<string[]> {
@@ -42,6 +44,22 @@ export async function callEveryRoute(baseUrl: string): Promise<string[]> {
     body: { user_id: peer, message: 'Hello' },
     throwOnError: true,
   });
+  const { data: upload } = await uploadFile({
+    client: me,
+    body: { file: new Blob(['notes'], { type: 'text/plain' }) },
+    throwOnError: true,
+  });
+  const { data: withFile } = await sendMessage({
+    client: me,
+    body: { user_id: peer, attachment_ids: [upload.id] },
+    throwOnError: true,
+  });
+  const { data: file } = await downloadAttachment({
+    client: me,
+    path: { id: withFile.attachments[0].id },
+    parseAs: 'blob',
+    throwOnError: true,
+  });
   const { data: broadcast } = await sendToAll({ client: me, body: { message: 'Hello, everyone' }, throwOnError: true });
   const { data: chats } = await listChats({ client: me, throwOnError: true });
   const { data: history } = await getChatHistory({ client: me, path: { user_id: peer }, throwOnError: true });
@@ -66,6 +84,7 @@ export async function callEveryRoute(baseUrl: string): Promise<string[]> {
     `${users.users.length} users, next ${users.next_cursor ?? 'none'}`,
     `${profile.username} <${profile.email}>`,
     `message ${sent.id} ${response.headers.get('Idempotent-Replayed') ?? 'stored'}`,
+    `${upload.content_type} sent as ${withFile.attachments[0].url}, ${(file as Blob).size} bytes back`,
     `broadcast to ${broadcast.sent}`,
     `${chats.chats.map((chat) => `${chat.username}: ${chat.unread_count}`).join(', ')}`,
     `${history.messages.length} messages, ${older?.data?.messages.length ?? 0} older`,

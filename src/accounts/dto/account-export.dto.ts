@@ -109,6 +109,31 @@ export class ExportMessageDto {
   reply_to_id!: number | null;
 
   reactions!: ReactionDto[];
+
+  /** Its files as stored (no URLs: each is GET /attachments/{id} while the account exists); empty when none. */
+  attachments!: ExportAttachmentDto[];
+}
+
+/** A file of an exported message. */
+export class ExportAttachmentDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  content_type!: string;
+
+  @ApiInt64()
+  size!: number;
+
+  name!: string;
+
+  @ApiInt32({ required: false })
+  width?: number;
+
+  @ApiInt32({ required: false })
+  height?: number;
+
+  /** Whether it has a thumbnail (GET /attachments/{id}/thumbnail). */
+  thumbnail!: boolean;
 }
 
 export class AccountExportDto {

@@ -209,6 +209,19 @@ export type ErrorResponseDto = {
     statusCode: number;
 };
 
+export type ExportAttachmentDto = {
+    content_type: string;
+    height?: number;
+    id: string;
+    name: string;
+    size: number;
+    /**
+     * Whether it has a thumbnail (GET /attachments/{id}/thumbnail).
+     */
+    thumbnail: boolean;
+    width?: number;
+};
+
 export type ExportBlockDto = {
     created_at: string;
     user_id: number;
@@ -219,6 +232,10 @@ export type ExportBlockDto = {
 };
 
 export type ExportMessageDto = {
+    /**
+     * Its files as stored (no URLs: each is GET /attachments/{id} while the account exists); empty when none.
+     */
+    attachments: Array<ExportAttachmentDto>;
     created: string;
     deleted_at: string | null;
     edited_at: string | null;
