@@ -23,6 +23,8 @@ const apiRoutes = [
   '/blocks',
   '/reports',
   '/push',
+  '/uploads',
+  '/attachments', // the files: fetched with the token, never linked (src/attachments.ts)
 ];
 
 export default defineConfig({

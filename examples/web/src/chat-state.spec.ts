@@ -17,6 +17,7 @@ import {
   historyLoaded,
   initialChatState,
   messageDeleted,
+  messagePreview,
   messageReceived,
   messagesChanged,
   messagesRead,
@@ -41,6 +42,7 @@ function message(id: number, from = PEER, overrides: Partial<MessageDto> = {}): 
     deleted_at: null,
     reactions: [],
     reply_to: null,
+    attachments: [],
     ...overrides,
   };
 }
@@ -143,6 +145,34 @@ describe('chat state', () => {
     expect(once.chats[0].last_message).toEqual(tombstone);
     expect(once.chats[0].unread_count).toBe(1);
     expect(messageDeleted(once, deleted, ME)).toBe(once);
+  });
+
+  it("drops a deleted message's files with its text, wherever it is held", () => {
+    const photo = { id: 'a1', content_type: 'image/png', size: 10, name: 'photo.png', url: '/attachments/a1' };
+    const withFile = messagesChanged(withOpenChat(), [message(3, PEER, { attachments: [photo] })], ME);
+    expect(withFile.conversations[PEER].messages[2].attachments).toEqual([photo]);
+    const deleted = messageDeleted(withFile, { id: 3, sender_id: PEER, recipient_id: ME, deleted_at: DELETED_AT }, ME);
+    expect(deleted.conversations[PEER].messages[2].attachments).toEqual([]);
+    expect(deleted.chats[0].last_message.attachments).toEqual([]);
+  });
+
+  it('previews a message by its text, by its files when it has none, or as deleted', () => {
+    const file = (name: string) => ({
+      id: name,
+      content_type: 'image/jpeg',
+      size: 1,
+      name,
+      url: `/attachments/${name}`,
+    });
+    expect(messagePreview(message(1, PEER, { message: 'Hello' }))).toBe('Hello');
+    expect(messagePreview(message(1, PEER, { message: '', attachments: [file('photo.jpg')] }))).toBe('📎 photo.jpg');
+    expect(messagePreview(message(1, PEER, { message: '', attachments: [file('a.jpg'), file('b.pdf')] }))).toBe(
+      '📎 a.jpg, b.pdf',
+    );
+    expect(messagePreview(message(1, PEER, { message: 'Look', attachments: [file('photo.jpg')] }))).toBe('📎 Look');
+    expect(messagePreview(message(1, PEER, { message: '', attachments: [], deleted_at: DELETED_AT }))).toBe(
+      'This message was deleted',
+    );
   });
 
   it('does not lower the unread count for a deleted message that was read, or was mine', () => {

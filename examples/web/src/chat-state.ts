@@ -13,6 +13,7 @@ import type {
   MessageReadEventDto,
   ReactionDto,
   SyncChatDto,
+  UploadDto,
 } from '@parley/client';
 
 export interface Conversation {
@@ -36,6 +37,8 @@ export interface PendingMessage {
   message: string;
   /** The message this one replies to (`reply_to_id`), kept for a retry. */
   replyToId?: number;
+  /** The files sent with it (`attachment_ids`), kept for a retry: the same key with the same ids stores it once. */
+  attachments?: UploadDto[];
   /**
    * `failed`: it may yet go (a network failure, a 5xx or a 429), so Retry is offered. `refused`: the server said
    * no for good (a 4xx, such as 403 "You cannot message this user" once either of you blocked the other), and
@@ -259,7 +262,14 @@ export function messageDeleted(state: ChatState, deleted: MessageDeletedEventDto
   const peerId = deleted.sender_id === myId ? deleted.recipient_id : deleted.sender_id;
   const held = heldMessage(state, peerId, deleted.id);
   if (!held || held.deleted_at !== null) return state;
-  const tombstone: MessageDto = { ...held, message: '', reactions: [], deleted_at: deleted.deleted_at };
+  // As the server has it now: no text, no reactions, and no files (they left storage with the message).
+  const tombstone: MessageDto = {
+    ...held,
+    message: '',
+    reactions: [],
+    attachments: [],
+    deleted_at: deleted.deleted_at,
+  };
   const counted = deleted.recipient_id === myId && !held.read;
   const next = {
     ...state,
@@ -433,6 +443,16 @@ export function muteChanged(state: ChatState, peerId: number, muted: boolean, un
 /** How a chat's peer is named: a deleted account has an empty username, and is shown as such. */
 export function chatName(chat: Pick<ChatDto, 'username' | 'deleted'>): string {
   return chat.deleted ? 'Deleted account' : chat.username;
+}
+
+/**
+ * A message in one line, as the chat list previews it: its text, the names of its files when it has none
+ * ("📎 photo.jpg"), or that it was deleted. A message with files and text shows the text, marked with the clip.
+ */
+export function messagePreview(message: Pick<MessageDto, 'message' | 'attachments' | 'deleted_at'>): string {
+  if (message.deleted_at !== null) return 'This message was deleted';
+  if (message.attachments.length === 0) return message.message;
+  return `📎 ${message.message || message.attachments.map((attachment) => attachment.name).join(', ')}`;
 }
 
 /** What a report can say is wrong (POST /reports `reason`), as the picker shows it. */

@@ -29,9 +29,11 @@ import {
   sendMessage,
   syncChats,
   unblockUser,
+  type UploadDto,
   type UserSummaryDto,
 } from '@parley/client';
 import { describeError } from './api-error';
+import { saveBlob } from './attachments';
 import {
   blockChanged,
   blocksLoaded,
@@ -92,7 +94,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class ParleySession {
   private state: ChatState = initialChatState;
   private readonly listeners = new Set<() => void>();
-  private readonly api: Client;
+  /** The SDK client with my token: what attachments.ts fetches and uploads files with. */
+  readonly api: Client;
   private readonly socket: LiveSocket;
   /** The last /sync's `next_cursor`, stored only once its answer is applied. */
   private syncCursor: string | null = null;
@@ -352,9 +355,18 @@ export class ParleySession {
     }
   }
 
-  /** Sends a message, as a reply quoting `replyToId` when given. */
-  send(peerId: number, message: string, replyToId?: number): Promise<void> {
-    return this.deliver(peerId, { idempotencyKey: newIdempotencyKey(), message, replyToId, status: 'sending' });
+  /**
+   * Sends a message, as a reply quoting `replyToId` when given, with the files uploaded for it (`attachments`, in
+   * the order to show them); with files, `message` may be empty.
+   */
+  send(peerId: number, message: string, replyToId?: number, attachments: UploadDto[] = []): Promise<void> {
+    return this.deliver(peerId, {
+      idempotencyKey: newIdempotencyKey(),
+      message,
+      replyToId,
+      attachments,
+      status: 'sending',
+    });
   }
 
   /** Sends a failed message again under its first key: the server stores it at most once. */
@@ -364,7 +376,9 @@ export class ParleySession {
   }
 
   private async deliver(peerId: number, pending: PendingMessage): Promise<void> {
-    const { idempotencyKey, message, replyToId } = pending;
+    const { idempotencyKey, message, replyToId, attachments = [] } = pending;
+    // A text-only send is the request it always was; with files, the text may be left out.
+    const files = attachments.length > 0 ? { attachment_ids: attachments.map((upload) => upload.id) } : {};
     this.stopTyping(peerId);
     this.update((state) => sendStarted(state, peerId, pending));
     for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
@@ -372,7 +386,7 @@ export class ParleySession {
         const { data, error, response } = await sendMessage({
           client: this.api,
           headers: { 'Idempotency-Key': idempotencyKey, ...this.originSocket() },
-          body: { user_id: peerId, message, reply_to_id: replyToId },
+          body: { user_id: peerId, message: message || undefined, reply_to_id: replyToId, ...files },
         });
         if (data) {
           this.update((state) => sendConfirmed(state, idempotencyKey, data, this.me.id));
@@ -523,15 +537,8 @@ export class ParleySession {
     });
     // A refusal (429: the export has its own, small, rate limit) carries the API's error body.
     if (!response.ok) throw await response.json().catch(() => undefined);
-    const url = URL.createObjectURL(await response.blob());
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = downloadFileName(response.headers.get('Content-Disposition'), 'parley-export.json');
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // The browser has taken the file by the next task; the URL would otherwise hold the Blob until the tab closes.
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    const name = downloadFileName(response.headers.get('Content-Disposition'), 'parley-export.json');
+    saveBlob(await response.blob(), name);
   }
 
   /**

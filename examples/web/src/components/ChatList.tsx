@@ -1,4 +1,4 @@
-import { type ChatState, chatName, isMuted } from '../chat-state';
+import { type ChatState, chatName, isMuted, messagePreview } from '../chat-state';
 import type { Peer } from './ConversationView';
 
 export function ChatList(props: { state: ChatState; me: number; selected?: number; onSelect: (peer: Peer) => void }) {
@@ -25,9 +25,7 @@ export function ChatList(props: { state: ChatState; me: number; selected?: numbe
               <span className="preview">
                 {chat.user_id in state.typingUntil
                   ? 'typing…'
-                  : `${chat.last_message.sender_id === me ? 'You: ' : ''}${
-                      chat.last_message.deleted_at === null ? chat.last_message.message : 'This message was deleted'
-                    }`}
+                  : `${chat.last_message.sender_id === me ? 'You: ' : ''}${messagePreview(chat.last_message)}`}
               </span>
               {chat.unread_count > 0 && (
                 <span className="unread" aria-label={`${chat.unread_count} unread`}>

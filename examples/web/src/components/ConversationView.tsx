@@ -1,8 +1,9 @@
 import type { MessageDto } from '@parley/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api-error';
-import { type ChatState, chatName, isBlocked, isMuted } from '../chat-state';
+import { type ChatState, chatName, isBlocked, isMuted, messagePreview } from '../chat-state';
 import type { ParleySession } from '../parley-session';
+import { AttachFileInput, PendingUploads, useComposerUploads } from './ComposerUploads';
 import { MessageItem } from './MessageItem';
 import { ReportForm } from './ReportForm';
 
@@ -28,6 +29,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const [chosenMode, setMode] = useState<ComposerMode>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [reporting, setReporting] = useState<number | null>(null);
+  const uploads = useComposerUploads(parley.api);
   const composer = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLLIElement>(null);
   const lastId = conversation?.messages.at(-1)?.id;
@@ -89,15 +91,21 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = draft.trim();
-    if (!text) return;
+    if (mode?.kind === 'edit') {
+      if (!text) return;
+      setDraft('');
+      setMode(null);
+      if (text !== mode.message.message) attempt(() => parley.edit(mode.message.id, text));
+      return;
+    }
+    // Text, files, or both. A file still uploading has no id yet: Send waits for it (the button is disabled).
+    if (uploads.uploading || (!text && uploads.ready.length === 0)) return;
     setDraft('');
     setMode(null);
-    if (mode?.kind === 'edit') {
-      if (text !== mode.message.message) attempt(() => parley.edit(mode.message.id, text));
-    } else {
-      void parley.send(peer.id, text, mode?.message.id);
-    }
+    void parley.send(peer.id, text, mode?.message.id, uploads.ready);
+    uploads.clear();
   };
+  const closed = blocked || deleted;
 
   return (
     <section className="conversation" aria-label={`Conversation with ${name}`}>
@@ -140,6 +148,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
             <MessageItem
               key={message.id}
               message={message}
+              client={parley.api}
               me={parley.me.id}
               peerName={name}
               status={mine ? (read ? 'Read' : 'Sent') : undefined}
@@ -178,7 +187,12 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
         })}
         {conversation?.pending.map((pending) => (
           <li key={pending.idempotencyKey} className={`mine pending ${pending.status}`}>
-            <span className="text">{pending.message}</span>
+            {pending.message && <span className="text">{pending.message}</span>}
+            {pending.attachments?.map((upload) => (
+              <span key={upload.id} className="pending-file">
+                📎 {upload.name}
+              </span>
+            ))}
             <span className="status">
               {pending.status === 'sending' && 'Sending…'}
               {pending.status === 'failed' && (
@@ -212,7 +226,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
               ? 'Editing your message'
               : `Replying to ${mode.message.sender_id === parley.me.id ? 'yourself' : name}`}
           </span>
-          <span className="quote-text">{mode.message.message}</span>
+          <span className="quote-text">{messagePreview(mode.message)}</span>
           <button
             type="button"
             aria-label={mode.kind === 'reply' ? 'Cancel reply' : 'Cancel edit'}
@@ -222,13 +236,21 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
           </button>
         </div>
       )}
+      <PendingUploads uploads={uploads.uploads} onRemove={uploads.remove} />
+      {uploads.error && (
+        <p role="alert" className="upload-error">
+          {uploads.error}
+        </p>
+      )}
       <form className="composer" onSubmit={submit}>
+        {/* An edit changes the text only: files go with a new message. */}
+        <AttachFileInput disabled={closed || mode?.kind === 'edit'} onChoose={uploads.add} />
         <input
           ref={composer}
           aria-label="Message"
           value={draft}
           maxLength={4000} // the API's limit: POST /send and PATCH /messages/{id} answer 400 above it
-          disabled={blocked || deleted}
+          disabled={closed}
           placeholder={blocked ? `Unblock ${name} to message them` : deleted ? 'Nobody to message' : `Message ${name}`}
           onChange={(event) => {
             setDraft(event.target.value);
@@ -238,7 +260,7 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
             if (event.key === 'Escape') cancelMode();
           }}
         />
-        <button type="submit" disabled={blocked || deleted}>
+        <button type="submit" disabled={closed || (mode?.kind !== 'edit' && uploads.uploading)}>
           {mode?.kind === 'edit' ? 'Save' : 'Send'}
         </button>
       </form>

@@ -1,5 +1,6 @@
-import type { MessageDto } from '@parley/client';
+import type { Client, MessageDto } from '@parley/client';
 import type { ReactNode } from 'react';
+import { MessageAttachments } from './MessageAttachments';
 
 /** The reactions the picker offers; any one emoji is accepted by the API. */
 export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -15,12 +16,14 @@ export interface MessageActions {
 }
 
 /**
- * One message: the quote it replies to, its text (or the tombstone), "edited", its reactions (each a button
- * that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete come only for my own,
- * Report only for the peer's; `reportForm` is the open report, and `reported` says mine was filed.
+ * One message: the quote it replies to, its text (or the tombstone), its files (fetched with `client`), "edited",
+ * its reactions (each a button that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete
+ * come only for my own, Report only for the peer's; `reportForm` is the open report, and `reported` says mine was
+ * filed.
  */
 export function MessageItem(props: {
   message: MessageDto;
+  client: Client;
   me: number;
   peerName: string;
   status?: string;
@@ -29,7 +32,7 @@ export function MessageItem(props: {
   reportForm?: ReactNode;
   actions: MessageActions;
 }) {
-  const { message, me, peerName, status, picking, reported, reportForm, actions } = props;
+  const { message, client, me, peerName, status, picking, reported, reportForm, actions } = props;
   const mine = message.sender_id === me;
   const deleted = message.deleted_at !== null;
   const quoted = message.reply_to;
@@ -40,16 +43,21 @@ export function MessageItem(props: {
           <span className="quote-author">{quoted.sender_id === me ? 'You' : peerName}</span>
           {quoted.deleted ? (
             <em className="quote-text">deleted message</em>
-          ) : (
+          ) : quoted.preview ? (
             <span className="quote-text">{quoted.preview}</span>
+          ) : (
+            // A message is sent without text only with files: the quote (text only) has nothing else to show.
+            <em className="quote-text">📎 attachment</em>
           )}
         </blockquote>
       )}
       {deleted ? (
         <span className="text tombstone">This message was deleted</span>
       ) : (
-        <span className="text">{message.message}</span>
+        message.message && <span className="text">{message.message}</span>
       )}
+      {/* A deleted message has no files any more (the server sends none); the check keeps it so for any copy. */}
+      {!deleted && <MessageAttachments client={client} attachments={message.attachments} />}
       {message.edited_at !== null && !deleted && <span className="edited">edited</span>}
       {message.reactions.length > 0 && (
         <span className="reactions" role="group" aria-label="Reactions">
