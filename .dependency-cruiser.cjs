@@ -3,15 +3,16 @@
  * Ground floor: src/common, src/config, src/database, src/events, src/redis, src/observability, src/outbox (the
  * events a statement writes for offline reach) and src/queue (the durable job queue).
  * Cross-cutting guards: src/rate-limits (features mark routes with its decorator).
- * Features: src/users, src/messages, src/chats, src/auth, src/health, src/moderation (it builds on users and
- * messages, and no feature builds on it), and src/accounts on top of them all.
+ * Features: src/users, src/attachments (files; messages attach them, so it sits below messages), src/messages,
+ * src/chats, src/auth, src/health, src/moderation (it builds on users and messages, and no feature builds on it),
+ * and src/accounts on top of them all.
  * Above them: src/realtime (listens to the features' events), src/notifications (offline reach: drains the
  * outbox into jobs, asks realtime who is connected) and the composition
  * files at src/ (app.module, app.setup, main, server, workers, data-source-options, and the entry-point
  * scripts write-openapi and check-breaking), which build on src/docs (the documents createApp serves).
  */
 const GROUND = '^src/(common|config|database|events|redis|observability|outbox|queue)/';
-const FEATURES = '^src/(users|messages|chats|auth|health|moderation|accounts)/';
+const FEATURES = '^src/(users|attachments|messages|chats|auth|health|moderation|accounts)/';
 const COMPOSITION = '^src/[^/]+\\.ts$';
 
 module.exports = {
@@ -65,7 +66,14 @@ module.exports = {
       severity: 'error',
       comment: 'auth, messages and chats build on users (as in the NestJS auth sample); users builds on none.',
       from: { path: '^src/users/' },
-      to: { path: '^src/(auth|messages|chats|health)/' },
+      to: { path: '^src/(auth|messages|chats|health|attachments)/' },
+    },
+    {
+      name: 'attachments-below-messages',
+      severity: 'error',
+      comment: 'A send attaches uploads and a delete takes them in the messages’ own statements; files know no message code.',
+      from: { path: '^src/attachments/' },
+      to: { path: '^src/(messages|chats|auth|blocks|moderation|accounts)/' },
     },
     {
       name: 'messages-below-chats-and-auth',

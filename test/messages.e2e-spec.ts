@@ -37,6 +37,7 @@ describe('messages: POST /send and POST /send_to_all', () => {
         deleted_at: null,
         reactions: [],
         reply_to: null,
+        attachments: [],
       });
       const [row] = await testApp.query('SELECT body FROM messages WHERE id = $1', [response.body.id]);
       expect(row.body).toBe('Hi Bob 👋 <b>bold</b>');

@@ -88,7 +88,8 @@ export class AttachmentSweeps {
     }
   }
 
-  private sweepSoon(): void {
+  /** Deletes the blobs that are due now, in the background: after a commit that deleted attachments rows. */
+  sweepSoon(): void {
     if (this.prompt) {
       this.again = true;
       return;

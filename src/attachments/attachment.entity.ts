@@ -7,6 +7,8 @@ import { User } from '../users/user.entity.js';
  */
 @Entity('attachments')
 @Index('attachments_uploader_id_idx', ['uploaderId'])
+@Index('attachments_message_id_idx', ['messageId'], { where: 'message_id IS NOT NULL' })
+@Index('attachments_unattached_idx', ['createdAt'], { where: 'message_id IS NULL' })
 export class Attachment {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'attachments_pkey' })
   id!: string;
@@ -18,9 +20,14 @@ export class Attachment {
   @JoinColumn({ name: 'uploader_id', foreignKeyConstraintName: 'attachments_uploader_id_fkey' })
   uploader?: Relation<User>;
 
-  /** The message it was sent with; NULL until then (and swept after UPLOAD_ORPHAN_HOURS). Not a TypeORM relation. */
+  /** The message it was sent with; NULL until then (and swept after UPLOAD_ORPHAN_HOURS). */
   @Column({ name: 'message_id', type: 'bigint', nullable: true })
   messageId!: string | null;
+
+  // Named, not imported: attachments sit below messages, which attach them.
+  @ManyToOne('Message', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id', foreignKeyConstraintName: 'attachments_message_id_fkey' })
+  message?: unknown;
 
   /** Decided from the content, never from the client's claim. */
   @Column({ name: 'content_type', type: 'text' })

@@ -72,6 +72,12 @@ export const FIND_READABLE = prepared<AttachmentRow, [id: string, callerId: numb
       AND CASE WHEN a.message_id IS NULL THEN a.uploader_id = $2 ELSE $2 IN (m.sender_id, m.recipient_id) END`,
 );
 
+/** An upload its uploader no longer wants, if it is theirs and not yet sent; its blobs go to the sweep. */
+export const DELETE_UNSENT = prepared<{ id: string }, [id: string, uploaderId: number]>(
+  'delete_unsent_upload',
+  `DELETE FROM attachments WHERE id = $1::uuid AND uploader_id = $2 AND message_id IS NULL RETURNING id`,
+);
+
 /** Why a send's `attachment_ids` were refused: each id the sender named, if it exists and is theirs. */
 export const FIND_UPLOADS = prepared<{ id: string; attached: boolean }, [ids: string[], uploaderId: number]>(
   'find_uploads',

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiResponse,
   ApiTags,
@@ -66,6 +67,23 @@ export class AttachmentsController {
   )
   uploadFile(@CurrentUser() caller: AuthUser, @Req() request: Request): Promise<UploadDto> {
     return this.attachments.upload(caller.id, request);
+  }
+
+  /**
+   * Delete an upload you have not sent.
+   * @remarks For a file taken back before sending; it is erased from storage. A sent one goes with its message
+   * (DELETE /messages/{id}). Unsent uploads are also deleted after UPLOAD_ORPHAN_HOURS.
+   */
+  @Delete('uploads/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(
+    HttpStatus.BAD_REQUEST,
+    { status: HttpStatus.NOT_FOUND, description: 'No upload of yours has that id' },
+    { status: HttpStatus.CONFLICT, description: 'It was sent; delete its message instead' },
+  )
+  deleteUpload(@CurrentUser() caller: AuthUser, @Param() { id }: AttachmentIdParamDto): Promise<void> {
+    return this.attachments.deleteUnsent(caller.id, id);
   }
 
   /**

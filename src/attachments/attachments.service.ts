@@ -1,4 +1,10 @@
-import { BadRequestException, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +13,14 @@ import { rm } from 'node:fs/promises';
 import type { Environment } from '../config/environment.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { AttachmentSweeps } from './attachment-sweeps.js';
-import { type AttachmentRow, FIND_READABLE, INSERT_ATTACHMENT, JOURNAL_BLOBS } from './attachment.queries.js';
+import {
+  type AttachmentRow,
+  DELETE_UNSENT,
+  FIND_READABLE,
+  FIND_UPLOADS,
+  INSERT_ATTACHMENT,
+  JOURNAL_BLOBS,
+} from './attachment.queries.js';
 import { fileKey, thumbnailKey } from './blob-keys.js';
 import type { UploadDto } from './dto/attachment.dto.js';
 import { detectContentType, IMAGE_TYPES, processImage } from './file-content.js';
@@ -93,6 +106,18 @@ export class AttachmentsService {
     } finally {
       await Promise.all([received.discard(), rm(processed, { force: true })]);
     }
+  }
+
+  /** Deletes an upload of the caller's that was never sent: 404 if it is not theirs, 409 once it was sent. */
+  async deleteUnsent(uploaderId: number, id: string): Promise<void> {
+    const [deleted] = await this.statements.rows(DELETE_UNSENT, [id, uploaderId]);
+    if (deleted) {
+      this.sweeps.sweepSoon();
+      return;
+    }
+    const [upload] = await this.statements.rows(FIND_UPLOADS, [[id], uploaderId]);
+    if (!upload) throw new NotFoundException(`No upload of yours has id ${id}`);
+    throw new ConflictException('This upload was sent; delete its message to delete it');
   }
 
   /**

@@ -243,10 +243,19 @@ describe('data export', () => {
         peak = Math.max(peak, liveBytes());
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       };
-      // Each sample forces a full collection in the process that also serves the export: every 100 ms starved it
-      // (over 120 s on a loaded 2-core CI machine). Every 500 ms, plus one at the first byte of the body, when a
-      // buffered document would be in memory whole (it is built before it is sent).
-      const sampler = setInterval(sample, 500);
+      // Each sample forces a full collection in the process that also serves the export, and a collection takes as
+      // long as the heap is large: the whole e2e suite runs in this one process, so late in a run one takes seconds.
+      // Every 100 ms starved the export (over 120 s on a loaded 2-core CI machine), and so did every 500 ms once the
+      // suite grew. So the next sample waits at least 500 ms and ten times as long as the last one took: the
+      // collections never hold more than a tenth of the time. One more at the first byte of the body, when a buffered
+      // document would be in memory whole (it is built before it is sent).
+      let sampler: NodeJS.Timeout | undefined;
+      const sampleAgain = () => {
+        const began = performance.now();
+        sample();
+        sampler = setTimeout(sampleAgain, Math.max(500, 10 * (performance.now() - began)));
+      };
+      sampler = setTimeout(sampleAgain, 500);
       const started = performance.now();
       try {
         const response = await request(big);
@@ -254,7 +263,7 @@ describe('data export', () => {
         response.once('data', sample);
         await pipeline(response, createWriteStream(file));
       } finally {
-        clearInterval(sampler);
+        clearTimeout(sampler);
       }
       const seconds = (performance.now() - started) / 1000;
       const after = liveBytes();

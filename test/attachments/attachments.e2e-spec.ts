@@ -446,6 +446,20 @@ describe.each(storages.map((make) => [make().name, make] as const))('attachments
       await download(alice, `/attachments/${recent.id}`).expect(200);
     });
 
+    it('an upload taken back before sending is erased; a sent one, or another user’s, cannot be', async () => {
+      const draft = await uploaded(alice, await png(), 'draft.png');
+      await testApp.api().delete(`/uploads/${draft.id}`).set(bearer(bob)).expect(404);
+      await testApp.api().delete(`/uploads/${draft.id}`).set(bearer(alice)).expect(204);
+      await expectGoneFromStorage(draft.id);
+      await download(alice, `/attachments/${draft.id}`).expect(404);
+      await send(alice, bob, [draft.id]).expect(404);
+      await testApp.api().delete(`/uploads/${draft.id}`).set(bearer(alice)).expect(404);
+      const sent = await uploaded(alice, Buffer.from('sent'), 'sent.txt');
+      await send(alice, bob, [sent.id]).expect(201);
+      await testApp.api().delete(`/uploads/${sent.id}`).set(bearer(alice)).expect(409);
+      await download(bob, `/attachments/${sent.id}`).expect(200);
+    });
+
     it('a blob whose upload died before its row is swept once its journal entry is due', async () => {
       // What a crash between the blob and the row leaves: the blob, and its key journaled (JOURNAL_BLOBS).
       const key = 'a/11111111-1111-4111-8111-111111111111';

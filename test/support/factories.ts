@@ -22,6 +22,7 @@ export interface MessageBody {
   deleted_at: string | null;
   reactions: { emoji: string; user_ids: number[] }[];
   reply_to: { id: number; sender_id: number; preview: string; deleted: boolean } | null;
+  attachments: { id: string; content_type: string; size: number; name: string; url: string }[];
 }
 
 export function uniqueName(prefix = 'user'): string {

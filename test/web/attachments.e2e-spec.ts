@@ -218,6 +218,17 @@ describe('attachments in the reference web client (Chromium)', () => {
     const sent = nextSend(carolPage);
     await sendButton(carolPage).click();
     expect(await sent).toMatchObject({ message: 'Here it is', attachment_ids: [expect.any(String)] });
+    // The one taken back was deleted on the server too (DELETE /uploads/{id}), not left for the orphan sweep.
+    const carolsUploads = async () =>
+      (
+        await testApp.query<{ name: string }>('SELECT name FROM attachments WHERE uploader_id = $1 ORDER BY name', [
+          carol.id,
+        ])
+      ).map((row) => row.name);
+    for (let attempt = 0; attempt < 50 && (await carolsUploads()).includes('draft.pdf'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await carolsUploads()).toEqual(['plan.pdf']);
 
     // Dave's page shows the text and a download button with the name and size; it saves the very file.
     const bubble = messages(davePage).filter({ hasText: 'Here it is' });

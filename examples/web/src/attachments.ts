@@ -6,6 +6,7 @@
 import {
   type AttachmentDto,
   type Client,
+  deleteUpload,
   downloadAttachment,
   downloadAttachmentThumbnail,
   type UploadDto,
@@ -23,6 +24,11 @@ export const THUMBNAIL_SIDE = 320;
 export async function uploadAttachment(client: Client, file: File): Promise<UploadDto> {
   const { data } = await uploadFile({ client, body: { file }, throwOnError: true });
   return data;
+}
+
+/** Deletes an upload taken back before sending; best effort: the server's orphan sweep deletes one this misses. */
+export async function discardUpload(client: Client, id: string): Promise<void> {
+  await deleteUpload({ client, path: { id } });
 }
 
 /** GETs the file or its thumbnail with the bearer token; a refusal is thrown as the API's error body. */

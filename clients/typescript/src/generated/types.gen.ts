@@ -2268,6 +2268,52 @@ export type UploadFileResponses = {
 
 export type UploadFileResponse = UploadFileResponses[keyof UploadFileResponses];
 
+export type DeleteUploadData = {
+    body?: never;
+    path: {
+        /**
+         * An attachment's id, as MessageDto.attachments and POST /uploads give it.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/uploads/{id}';
+};
+
+export type DeleteUploadErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * No upload of yours has that id
+     */
+    404: ErrorResponseDto;
+    /**
+     * It was sent; delete its message instead
+     */
+    409: ErrorResponseDto;
+    /**
+     * The database is unavailable, or the request took longer than REQUEST_TIMEOUT_MS
+     */
+    503: ErrorResponseDto;
+};
+
+export type DeleteUploadError = DeleteUploadErrors[keyof DeleteUploadErrors];
+
+export type DeleteUploadResponses = {
+    /**
+     * Deleted
+     */
+    204: void;
+};
+
+export type DeleteUploadResponse = DeleteUploadResponses[keyof DeleteUploadResponses];
+
 export type ListUsersData = {
     body?: never;
     path?: never;

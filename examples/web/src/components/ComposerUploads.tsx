@@ -1,7 +1,7 @@
 import type { Client, UploadDto } from '@parley/client';
 import { useRef, useState } from 'react';
 import { describeError } from '../api-error';
-import { formatFileSize, uploadAttachment } from '../attachments';
+import { discardUpload, formatFileSize, uploadAttachment } from '../attachments';
 
 /** The API's limit: POST /send answers 400 for more `attachment_ids`. */
 const MAX_FILES_PER_MESSAGE = 10;
@@ -16,12 +16,15 @@ export interface ComposerUpload {
 /**
  * The files chosen for the next message. Each is uploaded as soon as it is chosen, so Send has only ids to pass;
  * a refused one (413 too large, 415 not an allowed type, 422 an unreadable image, 429) is dropped with the
- * server's reason. One removed, or never sent, stays on the server as an upload until its orphan sweep.
+ * server's reason. One removed is deleted on the server too (DELETE /uploads/{id}); one never sent stays there until
+ * its orphan sweep.
  */
 export function useComposerUploads(client: Client) {
   const [uploads, setUploads] = useState<ComposerUpload[]>([]);
   const [error, setError] = useState<string | null>(null);
   const nextKey = useRef(0);
+  /** Removed while still uploading: deleted on the server once its upload finishes. */
+  const removed = useRef(new Set<number>());
 
   const add = (files: File[]) => {
     const room = MAX_FILES_PER_MESSAGE - uploads.length;
@@ -30,8 +33,13 @@ export function useComposerUploads(client: Client) {
       const key = nextKey.current++;
       setUploads((current) => [...current, { key, name: file.name }]);
       uploadAttachment(client, file).then(
-        // One removed meanwhile is not in the list any more, and stays out.
-        (upload) => setUploads((current) => current.map((entry) => (entry.key === key ? { ...entry, upload } : entry))),
+        (upload) => {
+          if (removed.current.has(key)) {
+            void discardUpload(client, upload.id);
+            return;
+          }
+          setUploads((current) => current.map((entry) => (entry.key === key ? { ...entry, upload } : entry)));
+        },
         (failure: unknown) => {
           setUploads((current) => current.filter((entry) => entry.key !== key));
           setError(`${file.name} was not uploaded: ${describeError(failure)}`);
@@ -44,7 +52,12 @@ export function useComposerUploads(client: Client) {
     uploads,
     error,
     add,
-    remove: (key: number) => setUploads((current) => current.filter((entry) => entry.key !== key)),
+    remove: (key: number) => {
+      removed.current.add(key);
+      const upload = uploads.find((entry) => entry.key === key)?.upload;
+      if (upload) void discardUpload(client, upload.id);
+      setUploads((current) => current.filter((entry) => entry.key !== key));
+    },
     /** Empties the list once its files went with a message. */
     clear: () => {
       setUploads([]);
