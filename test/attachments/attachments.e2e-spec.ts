@@ -472,3 +472,40 @@ describe.each(storages.map((make) => [make().name, make] as const))('attachments
     });
   });
 });
+
+describe('upload rate limits', () => {
+  let testApp: TestApp;
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'parley-files-'));
+    testApp = await createTestApp({
+      env: { STORAGE_DIR: directory, RATE_LIMIT_UPLOADS_PER_USER: '3', RATE_LIMIT_UPLOAD_MIB_PER_USER: '4' },
+    });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const upload = (user: TestUser, content: Buffer) =>
+    testApp.api().post('/uploads').set(bearer(user)).attach('file', content, 'file.txt');
+
+  it('counts uploads per user: the one over RATE_LIMIT_UPLOADS_PER_USER is a 429 with Retry-After; others go on', async () => {
+    const [busy, other] = [await signupUser(testApp), await signupUser(testApp)];
+    for (let i = 0; i < 3; i++) await upload(busy, Buffer.from(`file ${i}`)).expect(201);
+    const refused = await upload(busy, Buffer.from('one more')).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await upload(other, Buffer.from('mine')).expect(201);
+  });
+
+  it('counts bytes per user: what would pass RATE_LIMIT_UPLOAD_MIB_PER_USER is refused before a byte is stored', async () => {
+    const heavy = await signupUser(testApp);
+    // 2.5 MiB counts as 3 of the 4 MiB allowed, a small file as 1: the third upload is within the count (3) but
+    // not within the bytes.
+    await upload(heavy, Buffer.alloc(2.5 * 1024 * 1024, 'x')).expect(201);
+    await upload(heavy, Buffer.from('small')).expect(201);
+    await upload(heavy, Buffer.from('small')).expect(429);
+  });
+});

@@ -10,7 +10,6 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Logger } from '@nestjs/common';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertBlobKey, BlobNotFoundError, BlobStorage, type ByteRange } from './blob-storage.js';
@@ -26,8 +25,7 @@ export interface S3StorageOptions {
   forcePathStyle: boolean;
 }
 
-const logger = new Logger('S3BlobStorage');
-const sdkLog = (...content: unknown[]) => logger.debug(content.map(String).join(' '));
+const ignore = () => undefined;
 
 /** DeleteObjects takes at most this many keys a request. */
 const DELETE_BATCH = 1000;
@@ -50,9 +48,10 @@ export class S3BlobStorage extends BlobStorage {
       // Checksums only where an operation requires one (DeleteObjects) work with them all and with AWS S3.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // The SDK's own console output (a warning for every upload this class aborts) goes to Nest's logger at
-      // debug: each failure reaches the caller as an error, which says more.
-      logger: { debug: sdkLog, info: sdkLog, warn: sdkLog, error: sdkLog, trace: sdkLog },
+      // The SDK's own console output is dropped: it warns of every upload this class aborts and logs every failed
+      // command (a 404 that exists() expects among them), and each failure that matters reaches the caller as an
+      // error, which says more.
+      logger: { debug: ignore, info: ignore, warn: ignore, trace: ignore, error: ignore },
     });
   }
 
