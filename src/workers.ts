@@ -27,7 +27,10 @@ export async function runWorkers(count: number, env: Record<string, string>, met
   // Relays socket events between workers when there is no Redis (realtime-io.adapter.ts).
   setupPrimary();
   let stopping = false;
-  const exitOnceNoWorkerIsLeft = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0);
+  // A worker leaves cluster.workers only once it has both exited and disconnected, in either order: at the last
+  // 'exit' it may still be listed, and no event would come to end on. Whether each one has exited is what counts.
+  const exitOnceNoWorkerIsLeft = () =>
+    Object.values(cluster.workers ?? {}).every((worker) => !worker || worker.isDead()) && process.exit(0);
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return exitOnceNoWorkerIsLeft();

@@ -16,19 +16,24 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** A GET on a connection of its own, so node:cluster hands successive requests to different workers. */
 function getOnNewConnection(
   url: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    httpRequest(url, { agent: false, headers: { ...headers, connection: 'close' } }, (response) => {
+    const request = httpRequest(url, { agent: false, headers: { ...headers, connection: 'close' } }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     })
       .on('error', reject)
+      .setTimeout(REQUEST_TIMEOUT_MS, () =>
+        request.destroy(new Error(`GET ${url}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+      )
       .end();
   });
 }
