@@ -39,7 +39,7 @@ export async function insertUsers(pool: pg.Pool, fromId: number, toId: number, p
 
 export async function seed(pool: pg.Pool, size: SeedSize): Promise<void> {
   await pool.query(
-    'TRUNCATE chats, messages, sessions, blocks, moderation_actions, reports, outbox, push_subscriptions, users RESTART IDENTITY',
+    'TRUNCATE chats, attachments, blob_sweep, messages, sessions, blocks, moderation_actions, reports, outbox, push_subscriptions, users RESTART IDENTITY',
   );
   await insertUsers(pool, 1, size.users, await hash('bench password'));
 
