@@ -61,8 +61,8 @@ function multipart(name: string, content: Buffer): Buffer {
 async function photo(): Promise<Buffer> {
   return sharp({
     create: {
-      width: 1100,
-      height: 800,
+      width: 1600,
+      height: 1200,
       channels: 3,
       background: '#808080',
       noise: { type: 'gaussian', mean: 128, sigma: 40 },
