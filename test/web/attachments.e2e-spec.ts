@@ -5,21 +5,15 @@
  * storage's disk. A document goes the same way as a download, and a file the server refuses says why. Each step's
  * screenshot is kept in test-output/web-attachments/.
  */
-import { mkdirSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { sendMessage, signupUser, type TestUser } from '../support/factories.js';
 import { pdf, photoWithGps } from '../support/files.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
+import { chatWith, connection, gone, messages, shown, UI_WAIT_MS, useWebClient } from './web-client-harness.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-attachments/', import.meta.url));
-const UI_WAIT_MS = 15_000;
 /** How long a deleted message's files may stay on disk: they are deleted moments after the delete commits. */
 const SWEEP_WAIT_MS = 10_000;
 
@@ -37,52 +31,11 @@ const loadedImage = (image: Locator) =>
   });
 
 describe('attachments in the reference web client (Chromium)', () => {
-  let storageDir: string;
-  let testApp: TestApp;
-  let web: WebDevServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** Uncaught errors in any page: a test that saw one fails, whatever else it checked. */
-  const pageErrors: string[] = [];
+  const storageDir = mkdtempSync(join(tmpdir(), 'parley-web-files-'));
+  const client = useWebClient('web-attachments', () => ({ STORAGE: 'local', STORAGE_DIR: storageDir }));
+  const { openPage, screenshot } = client;
+  afterAll(() => rm(storageDir, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    storageDir = await mkdtemp(join(tmpdir(), 'parley-web-files-'));
-    testApp = await createTestApp({ env: { STORAGE: 'local', STORAGE_DIR: storageDir } });
-    await testApp.app.listen(0, '127.0.0.1');
-    const { port } = testApp.app.getHttpServer().address() as AddressInfo;
-    web = await startWebDevServer(`http://127.0.0.1:${port}`);
-    browser = await launchChromium();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await testApp?.close();
-    await rm(storageDir, { recursive: true, force: true });
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  const openPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(web.url);
-    return { context, page };
-  };
-
-  const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
-  const gone = (locator: Locator) => locator.waitFor({ state: 'detached', timeout: UI_WAIT_MS });
-  const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-  const connection = (page: Page) => page.getByRole('status', { name: 'connection' });
-  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
-  const chatWith = (page: Page, username: string) =>
-    page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: new RegExp(username) });
   const filesToSend = (page: Page) => page.getByRole('list', { name: 'Files to send' });
   const sendButton = (page: Page) => page.getByRole('button', { name: 'Send', exact: true });
   /** Waits until a chosen file is uploaded: its size shows where "Uploading…" was. */
@@ -116,8 +69,8 @@ describe('attachments in the reference web client (Chromium)', () => {
       .then((request) => request.postDataJSON() as Record<string, unknown>);
 
   it("sends a photo without text: the peer sees its thumbnail live and opens it full size; deleting it takes it off the peer's page and off the disk", async () => {
-    const [alice, bob] = [await signupUser(testApp), await signupUser(testApp)];
-    await sendMessage(testApp, bob, alice, 'Send me the photo');
+    const [alice, bob] = [await signupUser(client.testApp), await signupUser(client.testApp)];
+    await sendMessage(client.testApp, bob, alice, 'Send me the photo');
     const alicePage = (await openChat(alice, bob)).page;
     const bobPage = (await openChat(bob, alice)).page;
     // Delete asks "for everyone?" first; the test says yes.
@@ -139,7 +92,7 @@ describe('attachments in the reference web client (Chromium)', () => {
     expect(body).not.toHaveProperty('message');
     expect(body.attachment_ids).toEqual([expect.any(String)]);
     await gone(filesToSend(alicePage));
-    const [stored] = await testApp.query<{ id: string }>(`SELECT id FROM attachments`);
+    const [stored] = await client.testApp.query<{ id: string }>(`SELECT id FROM attachments`);
     expect(stored.id).toBe((body.attachment_ids as string[])[0]);
     // The file and its thumbnail are on the disk.
     expect(await filesUnder(storageDir)).toHaveLength(2);
@@ -191,8 +144,8 @@ describe('attachments in the reference web client (Chromium)', () => {
   }, 120_000);
 
   it('sends a document with text for the peer to download, takes a file back out, and shows why a file was refused', async () => {
-    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
-    await sendMessage(testApp, dave, carol, 'The plan, please');
+    const [carol, dave] = [await signupUser(client.testApp), await signupUser(client.testApp)];
+    await sendMessage(client.testApp, dave, carol, 'The plan, please');
     const carolPage = (await openChat(carol, dave)).page;
     const davePage = (await openChat(dave, carol)).page;
     const attach = carolPage.getByLabel('Attach a file');
@@ -221,9 +174,10 @@ describe('attachments in the reference web client (Chromium)', () => {
     // The one taken back was deleted on the server too (DELETE /uploads/{id}), not left for the orphan sweep.
     const carolsUploads = async () =>
       (
-        await testApp.query<{ name: string }>('SELECT name FROM attachments WHERE uploader_id = $1 ORDER BY name', [
-          carol.id,
-        ])
+        await client.testApp.query<{ name: string }>(
+          'SELECT name FROM attachments WHERE uploader_id = $1 ORDER BY name',
+          [carol.id],
+        )
       ).map((row) => row.name);
     for (let attempt = 0; attempt < 50 && (await carolsUploads()).includes('draft.pdf'); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -12,19 +12,11 @@
  * (test/support/push-service.ts), not here.
  */
 import { createECDH, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import webPush from 'web-push';
 import { Presence } from '../../src/realtime/presence.js';
-import { launchChromium } from '../support/browser.js';
 import { bearer, sendMessage, signupUser, type TestUser } from '../support/factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-notifications/', import.meta.url));
-const UI_WAIT_MS = 15_000;
+import { chatWith, conversation, shown, UI_WAIT_MS, useWebClient } from './web-client-harness.js';
 
 /** What the stubbed PushManager.subscribe answers: a subscription as Chromium's toJSON() gives it. */
 interface FakeSubscription {
@@ -95,58 +87,22 @@ function stubSubscribe(fake: FakeSubscription): void {
 
 describe('notifications and mute in the reference web client (Chromium)', () => {
   const vapid = webPush.generateVAPIDKeys();
-  let testApp: TestApp;
-  let web: WebDevServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    testApp = await createTestApp({
-      env: {
-        VAPID_PUBLIC_KEY: vapid.publicKey,
-        VAPID_PRIVATE_KEY: vapid.privateKey,
-        VAPID_SUBJECT: 'mailto:ops@example.com',
-        PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
-      },
-    });
-    await testApp.app.listen(0, '127.0.0.1');
-    const { port } = testApp.app.getHttpServer().address() as AddressInfo;
-    web = await startWebDevServer(`http://127.0.0.1:${port}`);
-    browser = await launchChromium();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await testApp?.close();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
-  const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-  const chatWith = (page: Page, username: string) =>
-    page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: new RegExp(username) });
-  const conversation = (page: Page, name: string) => page.getByRole('region', { name: `Conversation with ${name}` });
+  const client = useWebClient('web-notifications', () => ({
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:ops@example.com',
+    PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
+  }));
+  const { screenshot } = client;
 
   /** A browser context on the client, with notifications allowed (or not) and subscribe stubbed (or not). */
-  const openPage = async (
-    options: { allowNotifications?: boolean; subscription?: FakeSubscription } = {},
-  ): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    contexts.push(context);
-    if (options.allowNotifications ?? true) await context.grantPermissions(['notifications'], { origin: web.url });
-    if (options.subscription) await context.addInitScript(stubSubscribe, options.subscription);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(web.url);
-    return { context, page };
-  };
+  const openPage = (options: { allowNotifications?: boolean; subscription?: FakeSubscription } = {}) =>
+    client.openPage(async (context) => {
+      if (options.allowNotifications ?? true) {
+        await context.grantPermissions(['notifications'], { origin: client.web.url });
+      }
+      if (options.subscription) await context.addInitScript(stubSubscribe, options.subscription);
+    });
 
   const logIn = async (page: Page, user: TestUser) => {
     await page.getByLabel('Username').fill(user.username);
@@ -156,20 +112,20 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
   };
 
   const subscriptionsOf = (user: TestUser) =>
-    testApp.query<{ endpoint: string; p256dh: string; auth: string }>(
+    client.testApp.query<{ endpoint: string; p256dh: string; auth: string }>(
       'SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1',
       [user.id],
     );
 
   const chatAsListed = async (user: TestUser, peer: TestUser) => {
-    const response = await testApp.api().get('/chat').set(bearer(user)).expect(200);
+    const response = await client.testApp.api().get('/chat').set(bearer(user)).expect(200);
     return (response.body.chats as { user_id: number; muted: boolean; muted_until: string | null }[]).find(
       (chat) => chat.user_id === peer.id,
     );
   };
 
   it('registers /sw.js, subscribes with the server’s VAPID key, and stores the subscription; disabling removes it', async () => {
-    const alice = await signupUser(testApp);
+    const alice = await signupUser(client.testApp);
     const fake = browserLikeSubscription('https://push.example.test/sub/1');
     const { page } = await openPage({ subscription: fake });
     await logIn(page, alice);
@@ -221,10 +177,10 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
   }, 90_000);
 
   it('says its socket is away while the tab is hidden, so a background tab does not hold back pushes', async () => {
-    const alice = await signupUser(testApp);
+    const alice = await signupUser(client.testApp);
     const { page } = await openPage();
     await logIn(page, alice);
-    const presence = testApp.app.get(Presence);
+    const presence = client.testApp.app.get(Presence);
     // What a push decision asks: does Alice have a socket that is not away?
     const activeBecomes = async (expected: boolean) => {
       const deadline = Date.now() + UI_WAIT_MS;
@@ -248,9 +204,9 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
   }, 90_000);
 
   it('mutes and unmutes a chat from its header, as GET /chat reports it, and marks it in the list', async () => {
-    const alice = await signupUser(testApp);
-    const bob = await signupUser(testApp);
-    await sendMessage(testApp, bob, alice, 'are you there?');
+    const alice = await signupUser(client.testApp);
+    const bob = await signupUser(client.testApp);
+    await sendMessage(client.testApp, bob, alice, 'are you there?');
     const { page } = await openPage();
     await logIn(page, alice);
 
@@ -280,19 +236,19 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
   }, 90_000);
 
   it('opens the chat a notification names (/?chat=<id>, as the service worker opens a window)', async () => {
-    const alice = await signupUser(testApp);
-    const bob = await signupUser(testApp);
-    await sendMessage(testApp, bob, alice, 'open me from the notification');
+    const alice = await signupUser(client.testApp);
+    const bob = await signupUser(client.testApp);
+    await sendMessage(client.testApp, bob, alice, 'open me from the notification');
     const { page } = await openPage();
     await logIn(page, alice);
     // The session is kept per tab: the same tab at the address the service worker opens.
-    await page.goto(`${web.url}/?chat=${bob.id}`);
+    await page.goto(`${client.web.url}/?chat=${bob.id}`);
     await shown(conversation(page, bob.username).getByText('open me from the notification'));
     await page.waitForURL((url) => !url.searchParams.has('chat'), { timeout: UI_WAIT_MS });
   }, 60_000);
 
   it('says so when the server has push off', async () => {
-    const alice = await signupUser(testApp);
+    const alice = await signupUser(client.testApp);
     const off = await openPage({ subscription: browserLikeSubscription('https://push.example.test/sub/off') });
     // This server has push on; a server without VAPID keys answers the key's route 404, as here.
     await off.page.route('**/push/vapid-public-key', (route) =>

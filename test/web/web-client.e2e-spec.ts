@@ -6,65 +6,28 @@
  * test-output/web-client/.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import type { Locator, Page } from 'playwright-core';
 import { bearer, sendMessage, signupUser } from '../support/factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
+import {
+  chatWith,
+  connection,
+  conversation,
+  gone,
+  messages,
+  shown,
+  UI_WAIT_MS,
+  useWebClient,
+} from './web-client-harness.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-output/web-client/', import.meta.url));
 const PASSWORD = 'correct horse battery';
-const UI_WAIT_MS = 15_000;
 /** The operator CLI as built with the app (`npm run cli`): the test makes its moderator with it. */
 const CLI = 'dist/src/cli.js';
 
 describe('reference web client (examples/web) in Chromium', () => {
-  let testApp: TestApp;
-  let web: WebDevServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** Uncaught errors in any page: a test that saw one fails, whatever else it checked. */
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    testApp = await createTestApp();
-    await testApp.app.listen(0, '127.0.0.1');
-    const { port } = testApp.app.getHttpServer().address() as AddressInfo;
-    web = await startWebDevServer(`http://127.0.0.1:${port}`);
-    browser = await launchChromium();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await testApp?.close();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  const openPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(web.url);
-    return { context, page };
-  };
-
-  const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
-  const gone = (locator: Locator) => locator.waitFor({ state: 'detached', timeout: UI_WAIT_MS });
-  const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-  const connection = (page: Page) => page.getByRole('status', { name: 'connection' });
-  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+  const client = useWebClient('web-client');
+  const { openPage, screenshot } = client;
   const message = (page: Page, text: string) =>
     messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
   /** The texts of messages, without their action buttons, reactions or quotes. */
@@ -80,8 +43,6 @@ describe('reference web client (examples/web) in Chromium', () => {
       .getByRole('button', { name: action, exact: true })
       .click();
   };
-  const chatWith = (page: Page, username: string) =>
-    page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: new RegExp(username) });
 
   const signUp = async (page: Page, username: string) => {
     await page.getByRole('button', { name: 'New here? Sign up' }).click();
@@ -99,7 +60,6 @@ describe('reference web client (examples/web) in Chromium', () => {
     await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await shown(connection(page).filter({ hasText: 'Live' }));
   };
-  const conversation = (page: Page, name: string) => page.getByRole('region', { name: `Conversation with ${name}` });
   /** The bodies of the POST /send requests a page makes, in order. */
   const sendsFrom = (page: Page): string[] => {
     const sent: string[] = [];
@@ -281,9 +241,9 @@ describe('reference web client (examples/web) in Chromium', () => {
   }, 120_000);
 
   it("offers Edit and Delete only on my messages, Report only on theirs, and shows the server's refusal of a late edit", async () => {
-    const [erin, frank] = [await signupUser(testApp), await signupUser(testApp)];
-    const mine = await sendMessage(testApp, erin, frank, 'Sent long ago');
-    await sendMessage(testApp, frank, erin, 'Not yours to change');
+    const [erin, frank] = [await signupUser(client.testApp), await signupUser(client.testApp)];
+    const mine = await sendMessage(client.testApp, erin, frank, 'Sent long ago');
+    await sendMessage(client.testApp, frank, erin, 'Not yours to change');
     const { page } = await openPage();
     await logIn(page, erin);
     await chatWith(page, frank.username).click();
@@ -298,7 +258,7 @@ describe('reference web client (examples/web) in Chromium', () => {
     expect(await actions('Not yours to change')).toEqual(['Reply', 'React', 'Report']);
     expect(await actions('Sent long ago')).toEqual(['Reply', 'React', 'Edit', 'Delete']);
     // The page offers Edit by its own clock; the server, whose clock says the window has passed, refuses.
-    await testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
+    await client.testApp.query(`UPDATE messages SET created_at = now() - interval '1 hour' WHERE id = $1`, [mine.id]);
     await act(page, message(page, 'Sent long ago'), 'Edit');
     await page.getByRole('textbox', { name: 'Message' }).fill('Too late to change');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -309,8 +269,8 @@ describe('reference web client (examples/web) in Chromium', () => {
   }, 90_000);
 
   it('logs in, shows the unread count, and pages back through history', async () => {
-    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
-    for (let i = 1; i <= 120; i++) await sendMessage(testApp, carol, dave, `message ${i}`);
+    const [carol, dave] = [await signupUser(client.testApp), await signupUser(client.testApp)];
+    for (let i = 1; i <= 120; i++) await sendMessage(client.testApp, carol, dave, `message ${i}`);
     const { page } = await openPage();
 
     await page.getByLabel('Username').fill(dave.username);
@@ -397,15 +357,15 @@ describe('reference web client (examples/web) in Chromium', () => {
     await screenshot(bob.page, '20-bob-reported');
 
     // A moderator, made one with the operator CLI, finds the report in the queue as Bob filed it.
-    const moderator = await signupUser(testApp);
+    const moderator = await signupUser(client.testApp);
     await promisify(execFile)(process.execPath, [CLI, 'moderator', 'grant', moderator.username], {
-      env: { ...process.env, DATABASE_URL: testApp.database.url },
+      env: { ...process.env, DATABASE_URL: client.testApp.database.url },
     });
-    const [aliceRow, bobRow] = await testApp.query<{ id: number }>(
+    const [aliceRow, bobRow] = await client.testApp.query<{ id: number }>(
       `SELECT id FROM users WHERE username = ANY($1) ORDER BY username`,
       [['alice_blocked', 'bob_blocks']],
     );
-    const queue = await testApp.api().get('/moderation/reports?status=open').set(bearer(moderator)).expect(200);
+    const queue = await client.testApp.api().get('/moderation/reports?status=open').set(bearer(moderator)).expect(200);
     const reports = (queue.body as { reports: Record<string, unknown>[] }).reports.filter(
       (report) => (report.reported_user as { id: number }).id === aliceRow.id,
     );
@@ -421,7 +381,7 @@ describe('reference web client (examples/web) in Chromium', () => {
     ]);
 
     // The moderator suspends Alice: her open window is signed out at once, and says why.
-    await testApp
+    await client.testApp
       .api()
       .post(`/moderation/reports/${reports[0].id as number}/resolve`)
       .set(bearer(moderator))
@@ -433,9 +393,9 @@ describe('reference web client (examples/web) in Chromium', () => {
   }, 120_000);
 
   it('downloads my data as a JSON file, and deletes my account once the password confirms it; my peer sees a deleted account', async () => {
-    const [carol, dave] = [await signupUser(testApp), await signupUser(testApp)];
-    await sendMessage(testApp, dave, carol, 'Hello carol');
-    await sendMessage(testApp, carol, dave, 'Hi dave');
+    const [carol, dave] = [await signupUser(client.testApp), await signupUser(client.testApp)];
+    await sendMessage(client.testApp, dave, carol, 'Hello carol');
+    await sendMessage(client.testApp, carol, dave, 'Hi dave');
     const carolTab = await openPage();
     await logIn(carolTab.page, carol);
     const daveTab = await openPage();

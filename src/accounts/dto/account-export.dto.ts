@@ -1,6 +1,7 @@
 /* The document GET /current_user/export streams: documented here, written by PostgreSQL (account.queries.ts). */
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
+import { UploadDto } from '../../attachments/dto/attachment.dto.js';
 import { ReactionDto } from '../../messages/dto/message.dto.js';
 
 export class ExportProfileDto {
@@ -114,27 +115,8 @@ export class ExportMessageDto {
   attachments!: ExportAttachmentDto[];
 }
 
-/** A file of an exported message. */
-export class ExportAttachmentDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  content_type!: string;
-
-  @ApiInt64()
-  size!: number;
-
-  name!: string;
-
-  @ApiInt32({ required: false })
-  width?: number;
-
-  @ApiInt32({ required: false })
-  height?: number;
-
-  /** Whether it has a thumbnail (GET /attachments/{id}/thumbnail). */
-  thumbnail!: boolean;
-}
+/** A file of an exported message, as stored (no URL: each is GET /attachments/{id} while the account exists). */
+export class ExportAttachmentDto extends UploadDto {}
 
 export class AccountExportDto {
   @ApiProperty({ type: String, format: 'date-time' })

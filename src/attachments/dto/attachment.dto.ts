@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiInt32, ApiInt64 } from '../../common/api-integer.decorator.js';
 
-/** An upload as stored: what POST /uploads answers. */
-export class UploadDto {
-  /** Pass it in `attachment_ids` of POST /send. @example 0b9f3c52-7f2e-4a8b-9a51-2f1d6c3e8a47 */
+/** What every view of a stored file shows: the file itself, as stored. */
+abstract class StoredFileDto {
+  /** @example 0b9f3c52-7f2e-4a8b-9a51-2f1d6c3e8a47 */
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -24,35 +24,16 @@ export class UploadDto {
   /** Images only: height in pixels. @example 1200 */
   @ApiInt32({ required: false })
   height?: number;
+}
 
+/** An upload as stored: what POST /uploads answers. Pass its `id` in `attachment_ids` of POST /send. */
+export class UploadDto extends StoredFileDto {
   /** Whether a thumbnail (WebP, at most 320 px a side) was made: images only. */
   thumbnail!: boolean;
 }
 
 /** A file of a message. Its URLs answer only the two users of the conversation, with their bearer token. */
-export class AttachmentDto {
-  /** @example 0b9f3c52-7f2e-4a8b-9a51-2f1d6c3e8a47 */
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  /** @example image/jpeg */
-  content_type!: string;
-
-  /** @example 482113 */
-  @ApiInt64()
-  size!: number;
-
-  /** @example beach.jpg */
-  name!: string;
-
-  /** Images only. @example 1600 */
-  @ApiInt32({ required: false })
-  width?: number;
-
-  /** Images only. @example 1200 */
-  @ApiInt32({ required: false })
-  height?: number;
-
+export class AttachmentDto extends StoredFileDto {
   /** The file, relative to the API's base URL: GET it with the bearer token. @example /attachments/0b9f3c52-7f2e-4a8b-9a51-2f1d6c3e8a47 */
   url!: string;
 

@@ -9,13 +9,22 @@ export type AckOkDto = {
 };
 
 export type AttachmentDto = {
+    /**
+     * Decided from the file's content, whatever the client claimed.
+     */
     content_type: string;
     /**
-     * Images only.
+     * Images only: height in pixels.
      */
     height?: number;
     id: string;
+    /**
+     * The file name the client gave.
+     */
     name: string;
+    /**
+     * Bytes as stored: an image's after its metadata (EXIF, GPS) was removed.
+     */
     size: number;
     /**
      * Images only: a WebP of at most 320 px a side.
@@ -26,7 +35,7 @@ export type AttachmentDto = {
      */
     url: string;
     /**
-     * Images only.
+     * Images only: width in pixels, after the camera's orientation was applied.
      */
     width?: number;
 };

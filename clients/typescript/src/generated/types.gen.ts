@@ -26,13 +26,22 @@ export type AccountExportDto = {
 };
 
 export type AttachmentDto = {
+    /**
+     * Decided from the file's content, whatever the client claimed.
+     */
     content_type: string;
     /**
-     * Images only.
+     * Images only: height in pixels.
      */
     height?: number;
     id: string;
+    /**
+     * The file name the client gave.
+     */
     name: string;
+    /**
+     * Bytes as stored: an image's after its metadata (EXIF, GPS) was removed.
+     */
     size: number;
     /**
      * Images only: a WebP of at most 320 px a side.
@@ -43,7 +52,7 @@ export type AttachmentDto = {
      */
     url: string;
     /**
-     * Images only.
+     * Images only: width in pixels, after the camera's orientation was applied.
      */
     width?: number;
 };
@@ -210,15 +219,30 @@ export type ErrorResponseDto = {
 };
 
 export type ExportAttachmentDto = {
+    /**
+     * Decided from the file's content, whatever the client claimed.
+     */
     content_type: string;
+    /**
+     * Images only: height in pixels.
+     */
     height?: number;
     id: string;
+    /**
+     * The file name the client gave.
+     */
     name: string;
+    /**
+     * Bytes as stored: an image's after its metadata (EXIF, GPS) was removed.
+     */
     size: number;
     /**
-     * Whether it has a thumbnail (GET /attachments/{id}/thumbnail).
+     * Whether a thumbnail (WebP, at most 320 px a side) was made: images only.
      */
     thumbnail: boolean;
+    /**
+     * Images only: width in pixels, after the camera's orientation was applied.
+     */
     width?: number;
 };
 
@@ -686,9 +710,6 @@ export type UploadDto = {
      * Images only: height in pixels.
      */
     height?: number;
-    /**
-     * Pass it in `attachment_ids` of POST /send.
-     */
     id: string;
     /**
      * The file name the client gave.
