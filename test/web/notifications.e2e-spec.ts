@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import webPush from 'web-push';
 import { Presence } from '../../src/realtime/presence.js';
 import { bearer, sendMessage, signupUser, type TestUser } from '../support/factories.js';
-import { chatWith, conversation, shown, UI_WAIT_MS, useWebClient } from './web-client-harness.js';
+import { chatWith, connection, conversation, shown, UI_WAIT_MS, useWebClient } from './web-client-harness.js';
 
 /** What the stubbed PushManager.subscribe answers: a subscription as Chromium's toJSON() gives it. */
 interface FakeSubscription {
@@ -108,7 +108,7 @@ describe('notifications and mute in the reference web client (Chromium)', () => 
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Log in', exact: true }).click();
-    await shown(page.getByRole('status', { name: 'connection' }).filter({ hasText: 'Live' }));
+    await shown(connection(page).filter({ hasText: 'Live' }));
   };
 
   const subscriptionsOf = (user: TestUser) =>
