@@ -22,6 +22,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { SearchModule } from './search/search.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         NotificationsModule,
+        SearchModule,
       ],
       providers: [
         // Global guards run in the order they are registered: the token guard first, so that the

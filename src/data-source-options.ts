@@ -13,6 +13,7 @@ import { Report } from './moderation/report.entity.js';
 import { PushSubscription } from './notifications/push/push-subscription.entity.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
 import { Attachment, BlobSweep } from './attachments/attachment.entity.js';
+import { MessageSearch, SearchPending } from './search/message-search.entity.js';
 import { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
 import { MessageIdempotencyKey1764100000000 } from './database/migrations/1764100000000-MessageIdempotencyKey.js';
 import { LeanBroadcastWrites1764200000000 } from './database/migrations/1764200000000-LeanBroadcastWrites.js';
@@ -22,6 +23,7 @@ import { MessageChanges1764500000000 } from './database/migrations/1764500000000
 import { SafetyAndAccounts1764600000000 } from './database/migrations/1764600000000-SafetyAndAccounts.js';
 import { OfflineReach1764700000000 } from './database/migrations/1764700000000-OfflineReach.js';
 import { Attachments1764800000000 } from './database/migrations/1764800000000-Attachments.js';
+import { MessageSearch1764900000000 } from './database/migrations/1764900000000-MessageSearch.js';
 
 export const entities = [
   User,
@@ -35,6 +37,8 @@ export const entities = [
   PushSubscription,
   Attachment,
   BlobSweep,
+  MessageSearch,
+  SearchPending,
 ];
 export const migrations = [
   InitialSchema1764000000000,
@@ -46,6 +50,7 @@ export const migrations = [
   SafetyAndAccounts1764600000000,
   OfflineReach1764700000000,
   Attachments1764800000000,
+  MessageSearch1764900000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

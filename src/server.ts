@@ -10,6 +10,7 @@ import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
 import { Notifications } from './notifications/notifications.service.js';
 import { AttachmentSweeps } from './attachments/attachment-sweeps.js';
+import { SearchIndexer } from './search/search-indexer.js';
 import { JobQueue } from './queue/job-queue.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
 
@@ -71,4 +72,5 @@ export async function serve(
   await connectDatabase(app.get(DataSource), undefined, { migrate: env.MIGRATIONS_RUN === 'true' });
   await app.get(Notifications).start();
   await app.get(AttachmentSweeps).start();
+  app.get(SearchIndexer).start();
 }

@@ -312,6 +312,18 @@ export class Environment {
   @IntSetting(1)
   RATE_LIMIT_UPLOAD_MIB_PER_USER = 500;
 
+  /** GET /search/messages per user per window. */
+  @IntSetting(1)
+  RATE_LIMIT_SEARCH_PER_USER = 60;
+
+  /** A search running longer than this is cancelled and answered 503, so no query holds a connection for long. */
+  @IntSetting(100, 60_000)
+  SEARCH_STATEMENT_TIMEOUT_MS = 3000;
+
+  /** How often the search indexer looks for new and changed messages while it has none to do (docs/search.md). */
+  @IntSetting(10, 60_000)
+  SEARCH_INDEX_INTERVAL_MS = 200;
+
   /** OpenTelemetry traces go to this OTLP endpoint; unset: no tracing code is even loaded. */
   @IsOptional()
   @IsString()

@@ -67,6 +67,7 @@ export class RateLimitGuard implements CanActivate {
       react: [{ limiter: limiter('react', config.get('RATE_LIMIT_REACT_PER_USER', { infer: true })), key: byUser }],
       report: [{ limiter: limiter('report', config.get('RATE_LIMIT_REPORT_PER_USER', { infer: true })), key: byUser }],
       push: [{ limiter: limiter('push', config.get('RATE_LIMIT_PUSH_PER_USER', { infer: true })), key: byUser }],
+      search: [{ limiter: limiter('search', config.get('RATE_LIMIT_SEARCH_PER_USER', { infer: true })), key: byUser }],
       // Counted in requests and in bytes (MiB, by Content-Length before a byte is read; a body without one may be
       // as large as any, so it costs the most one can be).
       upload: [

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.setup.js';
 import { connectDatabase } from '../../src/database/database-connection.js';
 import { Notifications } from '../../src/notifications/notifications.service.js';
 import { AttachmentSweeps } from '../../src/attachments/attachment-sweeps.js';
+import { SearchIndexer } from '../../src/search/search-indexer.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -43,6 +44,7 @@ export async function createTestApp(
   await connectDatabase(app.get(DataSource));
   await app.get(Notifications).start();
   await app.get(AttachmentSweeps).start();
+  app.get(SearchIndexer).start();
   const http = app.getHttpServer() as App;
   return {
     app,

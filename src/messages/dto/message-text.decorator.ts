@@ -8,7 +8,7 @@ export const MAX_MESSAGE_LENGTH = 4000;
  * two, because an OpenAPI schema holds one `pattern` (src/docs/validation-rules.ts); linear on any input.
  */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule looks for
-const MESSAGE_TEXT = /^\s*[^\s\u0000][^\u0000]*$/;
+export const MESSAGE_TEXT = /^\s*[^\s\u0000][^\u0000]*$/;
 
 /**
  * 1–4000 characters, counted as validator.js counts them (a surrogate pair is

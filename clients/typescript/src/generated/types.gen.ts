@@ -352,6 +352,17 @@ export type HealthIndicatorDto = {
     status: 'up';
 };
 
+export type HighlightRangeDto = {
+    /**
+     * Offset just past the last character (exclusive), in UTF-16 code units.
+     */
+    end: number;
+    /**
+     * Offset of the first character, in UTF-16 code units of `message` (JavaScript string indexes).
+     */
+    start: number;
+};
+
 export type LoginDto = {
     password: string;
     /**
@@ -587,6 +598,61 @@ export type ResolveReportDto = {
      * Why, for the other moderators and the audit trail: at most 1000 characters.
      */
     note?: string;
+};
+
+export type SearchPageDto = {
+    /**
+     * Newest first.
+     */
+    messages: Array<SearchResultDto>;
+    /**
+     * Pass it as `cursor` for the next, older page; null on the last.
+     */
+    next_cursor: string | null;
+};
+
+export type SearchResultDto = {
+    /**
+     * Its files in the order they were sent; empty when none, and once the message was deleted.
+     */
+    attachments: Array<AttachmentDto>;
+    /**
+     * When the server stored the message.
+     */
+    created: string;
+    /**
+     * When the sender deleted it for everyone (a tombstone: no text, no reactions); null if not deleted.
+     */
+    deleted_at: string | null;
+    /**
+     * When the sender last edited the text; null if never.
+     */
+    edited_at: string | null;
+    /**
+     * The matches in `message`, sorted, never overlapping. Offsets, not markup: a client wraps those ranges in its
+     * own elements and never parses the message as HTML. Empty when only a file name matched.
+     */
+    highlight: Array<HighlightRangeDto>;
+    id: number;
+    /**
+     * The text; the empty string once the message was deleted for everyone.
+     */
+    message: string;
+    /**
+     * Reactions in the order each emoji was first used; empty when none.
+     */
+    reactions: Array<ReactionDto>;
+    /**
+     * Whether the recipient has marked it read.
+     */
+    read: boolean;
+    read_at: string | null;
+    recipient_id: number;
+    /**
+     * The message this one replies to; null when it is not a reply.
+     */
+    reply_to: ReplyToDto | null;
+    sender_id: number;
 };
 
 export type SendMessageDto = {
@@ -2056,6 +2122,60 @@ export type CreateReportResponses = {
 };
 
 export type CreateReportResponse = CreateReportResponses[keyof CreateReportResponses];
+
+export type SearchMessagesData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Only your conversation with this user. A user you never talked to gives an empty list.
+         */
+        user_id?: number;
+        /**
+         * How many messages to return (1–100).
+         */
+        limit?: number;
+        /**
+         * What to find (1–200 characters): every term must match. A term of three or more letters or digits matches
+         * anywhere in a message (`addr` finds `address`, `4711` finds `ticket-4711-b`), a shorter one a whole word, and
+         * `"a quoted phrase"` its words in order. Case and accents are ignored; punctuation alone matches nothing.
+         * Attachment file names are searched too.
+         */
+        q: string;
+        /**
+         * The `next_cursor` of the previous page; omit for the first page.
+         */
+        cursor?: string;
+    };
+    url: '/search/messages';
+};
+
+export type SearchMessagesErrors = {
+    /**
+     * The request is malformed or a field is invalid; `details` lists each field
+     */
+    400: ErrorResponseDto;
+    /**
+     * The token is missing, unknown, revoked or expired
+     */
+    401: ErrorResponseDto;
+    /**
+     * A rate limit was hit; the Retry-After header says how many seconds to wait
+     */
+    429: ErrorResponseDto;
+    /**
+     * The search ran past SEARCH_STATEMENT_TIMEOUT_MS and was cancelled (narrow it), or the database is unavailable
+     */
+    503: ErrorResponseDto;
+};
+
+export type SearchMessagesError = SearchMessagesErrors[keyof SearchMessagesErrors];
+
+export type SearchMessagesResponses = {
+    200: SearchPageDto;
+};
+
+export type SearchMessagesResponse = SearchMessagesResponses[keyof SearchMessagesResponses];
 
 export type SendMessageData = {
     body: SendMessageDto;

@@ -1,0 +1,98 @@
+/*
+ * The search indexer: turns the messages the triggers noted in search_pending (migration MessageSearch) into
+ * message_search rows, in batches, after their commit. Every instance runs one; a batch at a time runs across all
+ * of them (an advisory lock), so an edit is never indexed with its old text after its new one.
+ *
+ * It polls every SEARCH_INDEX_INTERVAL_MS while there is nothing to do, runs batch after batch while there is, and
+ * a send or an edit in this process wakes it at once, so a message is usually findable within milliseconds of its
+ * 201 (docs/search.md has the measured window). A poll, not a job per message: pg-boss costs about 1.3 ms of
+ * database CPU per job (docs/performance.md, offline reach), more than indexing a whole batch of messages takes,
+ * and no schedule of pg-boss's runs more often than once a minute.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Environment } from '../config/environment.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
+import { EventBus } from '../events/event-bus.js';
+import { INDEX_BATCH, TRY_INDEX_LOCK } from './search.queries.js';
+
+/** Messages per batch: one statement, and a short transaction even for a long message's trigrams. */
+export const SEARCH_INDEX_BATCH = 500;
+
+@Injectable()
+export class SearchIndexer implements OnApplicationShutdown {
+  private readonly logger = new Logger(SearchIndexer.name);
+  private readonly intervalMs: number;
+  private running?: Promise<void>;
+  private idle?: AbortController;
+  private stopped = false;
+  private failing = false;
+  /** A write arrived since the last batch began: run another before sleeping. */
+  private woken = false;
+
+  constructor(
+    private readonly statements: PreparedStatements,
+    events: EventBus,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.intervalMs = config.get('SEARCH_INDEX_INTERVAL_MS', { infer: true });
+    const wake = () => {
+      this.woken = true;
+      this.idle?.abort();
+    };
+    events.on('message.sent', wake);
+    events.on('broadcast.sent', wake);
+    events.on('message.updated', wake);
+  }
+
+  /** At boot, once the database is migrated. */
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.idle?.abort();
+    await this.running;
+  }
+
+  /**
+   * Indexes what is pending, batch after batch, until nothing is (or another instance holds the batch lock).
+   * Returns how many messages it took. The loop runs this; so can a test or the benchmark, to wait for it.
+   */
+  async indexPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const claimed = await this.statements.transaction(async (tx) => {
+        const [{ locked }] = await tx.rows(TRY_INDEX_LOCK, []);
+        if (!locked) return 0;
+        const [batch] = await tx.rows(INDEX_BATCH, [SEARCH_INDEX_BATCH]);
+        return batch.claimed;
+      });
+      total += claimed;
+      if (claimed < SEARCH_INDEX_BATCH) return total;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.woken = false;
+      try {
+        await this.indexPending();
+        if (this.failing) this.logger.log('Search indexing resumed');
+        this.failing = false;
+      } catch (error) {
+        // The database away or restarting: said once, retried at the next interval.
+        if (!this.failing) {
+          this.logger.warn(`Search indexing failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        this.failing = true;
+      }
+      if (this.stopped) break;
+      if (this.woken && !this.failing) continue;
+      this.idle = new AbortController();
+      await sleep(this.intervalMs, undefined, { signal: this.idle.signal }).catch(() => undefined);
+    }
+  }
+}
