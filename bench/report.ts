@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load-types.js';
 import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
+import { SEARCH_USER_MESSAGES, type SearchRow } from './search.js';
 
 export interface EndpointRow {
   endpoint: string;
@@ -35,6 +36,8 @@ export interface BenchReport {
     chatListSqlP50: number;
     historySqlP50: number;
   }[];
+  /** Per growth step: the search rows (bench/search.ts). */
+  search: { messages: number; rows: SearchRow[] }[];
   inconsistentChats: number | null;
   rssMiB: { afterStart: number; afterWarmUp: number; afterRun: number } | null;
   /** GET /current_user on a bare node:http server: what any Node.js HTTP service gets here. */
@@ -182,6 +185,31 @@ export function toMarkdown(report: BenchReport): string {
           `| ${g.messages.toLocaleString('en')} | ${fixed(g.chatListP50)} | ${fixed(g.historyP50)} | ` +
           `${fixed(g.chatListSqlP50, 2)} | ${fixed(g.historySqlP50, 2)} |`,
       ),
+    );
+  }
+  for (const step of report.search) {
+    lines.push(
+      '',
+      `Search at ${step.messages.toLocaleString('en')} messages, for a user with ${SEARCH_USER_MESSAGES.toLocaleString('en')} messages ` +
+        'across 200 conversations (the first page of 20):',
+      '',
+      '| query | what it matches | p50 ms, 1 connection | p99 ms, 1 connection | req/s | p50 ms | p99 ms | non-2xx |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+      ...step.rows.map(
+        (row) =>
+          `| ${row.kind}: \`${row.q}\` | ${row.matches} | ${fixed(row.single.p50, 1)} | ${fixed(row.single.p99, 1)} | ` +
+          `${fixed(row.concurrent.requestsPerSecond, 0)} | ${fixed(row.concurrent.p50, 1)} | ${fixed(row.concurrent.p99, 1)} | ` +
+          `${row.single.failures + row.concurrent.failures} |`,
+      ),
+      '',
+      ...step.rows.flatMap((row) => [
+        `EXPLAIN (ANALYZE, BUFFERS), ${row.kind} \`${row.q}\`:`,
+        '',
+        '```',
+        row.explain,
+        '```',
+        '',
+      ]),
     );
   }
   if (report.inconsistentChats !== null) {

@@ -27,6 +27,7 @@ import {
 } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
+import { measureSearch, prepareSearch } from './search.js';
 
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
 const POOL_SIZE = 10;
@@ -41,6 +42,7 @@ function serviceEnv(options: BenchOptions, storageDir: string): Record<string, s
     RATE_LIMIT_BROADCAST_PER_USER: '1000',
     RATE_LIMIT_EDIT_PER_USER: '1000000',
     RATE_LIMIT_REACT_PER_USER: '1000000',
+    RATE_LIMIT_SEARCH_PER_USER: '1000000',
     // No edit window (the default is 900 s): the edit row changes seeded messages, which are a day old.
     MESSAGE_EDIT_WINDOW_SECONDS: String(EDIT_WINDOW_SECONDS),
   };
@@ -141,6 +143,15 @@ async function growthCurve(
       log(
         `${messages.toLocaleString('en')} messages: GET /chat p50 ${chatListResult.p50} ms, GET /chat/{id} p50 ${historyResult.p50} ms`,
       );
+      // Last in the step: it adds the hot user's searchable history, which the rows above do not count.
+      await prepareSearch(pool, log);
+      const searchRows = await measureSearch(service.url, pool, options);
+      report.search.push({ messages, rows: searchRows });
+      for (const row of searchRows) {
+        log(
+          `search ${row.kind} (${row.q}): p50 ${row.single.p50} ms, p99 ${row.single.p99} ms, ${row.concurrent.requestsPerSecond.toFixed(0)} req/s`,
+        );
+      }
     }
   } finally {
     await service.stop();
@@ -287,6 +298,7 @@ async function main(): Promise<void> {
     endpoints: [],
     broadcasts: [],
     growth: [],
+    search: [],
     inconsistentChats: null,
     rssMiB: null,
     floor: null,

@@ -19,6 +19,28 @@ export const TRY_INDEX_LOCK = prepared<{ locked: boolean }, []>(
 );
 
 /**
+ * The CTEs `source` (the messages of `which` that still have text to find, with that text normalised) and
+ * `indexed` (their rows written for both users, an erased account left out). The indexer's batch and the
+ * benchmark's bulk load of a seeded history both build rows through this.
+ */
+export const writeSearchRows = (which: string) => `source AS MATERIALIZED (
+    SELECT m.id, m.sender_id, m.recipient_id, m.edited_at,
+           parley_search_text(concat_ws(' ', m.body,
+             (SELECT string_agg(f->>'name', ' ') FROM jsonb_array_elements(m.attachments) f))) AS text
+      FROM messages m
+     WHERE ${which} AND m.deleted_at IS NULL
+  ), indexed AS (
+    INSERT INTO message_search (message_id, owner_id, peer_id, edited_at, text, words)
+    SELECT s.id, o.owner_id, o.peer_id, s.edited_at, s.text, to_tsvector('simple', s.text)
+      FROM source s CROSS JOIN LATERAL (VALUES (s.sender_id, s.recipient_id), (s.recipient_id, s.sender_id)) o(owner_id, peer_id)
+     -- An erased account finds nothing: what it received stays only its senders'.
+     WHERE NOT EXISTS (SELECT FROM users u WHERE u.id = o.owner_id AND u.deleted_at IS NOT NULL)
+    ON CONFLICT (message_id, owner_id) DO UPDATE
+       SET edited_at = EXCLUDED.edited_at, text = EXCLUDED.text, words = EXCLUDED.words
+    RETURNING 1
+  )`;
+
+/**
  * One batch of the indexer: takes up to `$1` noted messages, writes both users' rows of each that still has text
  * to find, and deletes the rows of each deleted since it was noted (a row written by a batch that read the message
  * before its delete committed).
@@ -29,22 +51,7 @@ export const INDEX_BATCH = prepared<{ claimed: number; indexed: number }, [batch
     DELETE FROM search_pending
      WHERE id IN (SELECT id FROM search_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
     RETURNING message_id
-  ), source AS MATERIALIZED (
-    SELECT m.id, m.sender_id, m.recipient_id, m.edited_at,
-           parley_search_text(concat_ws(' ', m.body,
-             (SELECT string_agg(f->>'name', ' ') FROM jsonb_array_elements(m.attachments) f))) AS text
-      FROM messages m
-     WHERE m.id IN (SELECT message_id FROM claimed) AND m.deleted_at IS NULL
-  ), indexed AS (
-    INSERT INTO message_search (message_id, owner_id, peer_id, edited_at, text, words)
-    SELECT s.id, o.owner_id, o.peer_id, s.edited_at, s.text, to_tsvector('simple', s.text)
-      FROM source s CROSS JOIN LATERAL (VALUES (s.sender_id, s.recipient_id), (s.recipient_id, s.sender_id)) o(owner_id, peer_id)
-     -- An erased account finds nothing: what it received stays only its senders'.
-     WHERE NOT EXISTS (SELECT FROM users u WHERE u.id = o.owner_id AND u.deleted_at IS NOT NULL)
-    ON CONFLICT (message_id, owner_id) DO UPDATE
-       SET edited_at = EXCLUDED.edited_at, text = EXCLUDED.text, words = EXCLUDED.words
-    RETURNING 1
-  ), erased AS (
+  ), ${writeSearchRows('m.id IN (SELECT message_id FROM claimed)')}, erased AS (
     DELETE FROM message_search
      WHERE message_id IN (SELECT message_id FROM claimed) AND message_id NOT IN (SELECT id FROM source)
   )
