@@ -12,6 +12,7 @@ const TAGS: Record<string, string> = {
   messages: 'Sending messages',
   attachments: 'Files in conversations: upload one, send it with a message, download it (only the two users can)',
   chats: 'Conversations: the chat list, history, read receipts and the catch-up after a reconnect',
+  search: 'Finding messages again, only ever in your own conversations',
   blocks: 'Blocking: a user protects themselves from another; nobody else is told',
   reports: 'Reporting a user, or one of their messages, to the moderators',
   push: 'Web Push: the server key browsers subscribe with, and each browser’s subscription',

@@ -8,12 +8,19 @@
  * 201 (docs/search.md has the measured window). A poll, not a job per message: pg-boss costs about 1.3 ms of
  * database CPU per job (docs/performance.md, offline reach), more than indexing a whole batch of messages takes,
  * and no schedule of pg-boss's runs more often than once a minute.
+ *
+ * It has a connection of its own, apart from the pool requests use (DB_POOL_SIZE): a backlog (a migration's, a
+ * send_to_all's 100 000 messages) is worked through without ever making a request wait for a connection.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment.js';
-import { PreparedStatements } from '../database/prepared-statements.js';
+import { reportPgErrors } from '../database/pg-errors.js';
+import { runPrepared } from '../database/prepared-statements.js';
 import { EventBus } from '../events/event-bus.js';
 import { INDEX_BATCH, TRY_INDEX_LOCK } from './search.queries.js';
 
@@ -31,10 +38,12 @@ export class SearchIndexer implements OnApplicationShutdown {
   /** A write arrived since the last batch began: run another before sleeping. */
   private woken = false;
 
+  private pool?: pg.Pool;
+
   constructor(
-    private readonly statements: PreparedStatements,
     events: EventBus,
     config: ConfigService<Environment, true>,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.intervalMs = config.get('SEARCH_INDEX_INTERVAL_MS', { infer: true });
     const wake = () => {
@@ -48,6 +57,16 @@ export class SearchIndexer implements OnApplicationShutdown {
 
   /** At boot, once the database is migrated. */
   start(): void {
+    const url = (this.dataSource.options as { url: string }).url;
+    this.pool ??= reportPgErrors(
+      new pg.Pool({
+        connectionString: url,
+        max: 1,
+        application_name: 'parley-search-indexer',
+        statement_timeout: 60_000,
+      }),
+      (message) => this.logger.warn(message),
+    );
     this.running ??= this.loop();
   }
 
@@ -55,6 +74,7 @@ export class SearchIndexer implements OnApplicationShutdown {
     this.stopped = true;
     this.idle?.abort();
     await this.running;
+    await this.pool?.end();
   }
 
   /**
@@ -63,15 +83,36 @@ export class SearchIndexer implements OnApplicationShutdown {
    */
   async indexPending(): Promise<number> {
     let total = 0;
-    for (;;) {
-      const claimed = await this.statements.transaction(async (tx) => {
-        const [{ locked }] = await tx.rows(TRY_INDEX_LOCK, []);
-        if (!locked) return 0;
-        const [batch] = await tx.rows(INDEX_BATCH, [SEARCH_INDEX_BATCH]);
-        return batch.claimed;
-      });
+    while (!this.stopped) {
+      const claimed = await this.batch();
       total += claimed;
-      if (claimed < SEARCH_INDEX_BATCH) return total;
+      if (claimed < SEARCH_INDEX_BATCH) break;
+    }
+    return total;
+  }
+
+  /** One batch in its own transaction; 0 when another instance's batch holds the lock. */
+  private async batch(): Promise<number> {
+    if (!this.pool) throw new Error('The search indexer is not started');
+    const client = await this.pool.connect();
+    // Checked out, a client has lost the pool's 'error' listener: a connection lost now must not end the process.
+    const lost = (error: Error) => this.logger.warn(`Search indexer's connection lost: ${error.message}`);
+    client.on('error', lost);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const [{ locked }] = await runPrepared(client, TRY_INDEX_LOCK, []);
+      const claimed = locked ? (await runPrepared(client, INDEX_BATCH, [SEARCH_INDEX_BATCH]))[0].claimed : 0;
+      await client.query('COMMIT');
+      return claimed;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.off('error', lost);
+      client.release(broken);
     }
   }
 

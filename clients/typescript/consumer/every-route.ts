@@ -14,6 +14,7 @@ import {
   login,
   logout,
   markChatRead,
+  searchMessages,
   sendMessage,
   sendToAll,
   signup,
@@ -71,6 +72,11 @@ export async function callEveryRoute(baseUrl: string): Promise<string[]> {
           path: { user_id: peer },
           query: { before: history.next_cursor, limit: 20 },
         });
+  const { data: found } = await searchMessages({
+    client: me,
+    query: { q: 'hell', user_id: peer, limit: 10 },
+    throwOnError: true,
+  });
   const { data: marked } = await markChatRead({ client: me, path: { user_id: peer }, body: { up_to_id: sent.id } });
   const { data: health } = await checkHealth({ client: anonymous });
   await changePassword({
@@ -88,6 +94,7 @@ export async function callEveryRoute(baseUrl: string): Promise<string[]> {
     `broadcast to ${broadcast.sent}`,
     `${chats.chats.map((chat) => `${chat.username}: ${chat.unread_count}`).join(', ')}`,
     `${history.messages.length} messages, ${older?.data?.messages.length ?? 0} older`,
+    `${found.messages.map((m) => `${m.message} at ${m.highlight.map((h) => `${h.start}-${h.end}`).join(',')}`).join('; ')}, next ${found.next_cursor ?? 'none'}`,
     `${marked?.updated ?? 0} marked read; database ${health?.status ?? 'down'}`,
     error ? `${error.statusCode} ${error.message}` : 'logged out',
   ];

@@ -1,12 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInt32 } from '../../common/api-integer.decorator.js';
 import { MessageDto } from '../../messages/dto/message.dto.js';
 
 /** Where a search term occurs in a message's text. */
 export class HighlightRangeDto {
   /** Offset of the first character, in UTF-16 code units of `message` (JavaScript string indexes). @example 12 */
+  @ApiInt32()
   start!: number;
 
   /** Offset just past the last character (exclusive), in UTF-16 code units. @example 16 */
+  @ApiInt32()
   end!: number;
 }
 
