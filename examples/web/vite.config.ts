@@ -25,6 +25,7 @@ const apiRoutes = [
   '/push',
   '/uploads',
   '/attachments', // the files: fetched with the token, never linked (src/attachments.ts)
+  '/search',
 ];
 
 export default defineConfig({

@@ -26,6 +26,12 @@ export interface Conversation {
   restMark: number;
   /** `before` for the next older page; null once the start of the conversation is loaded. */
   olderCursor: number | null;
+  /**
+   * `after` for the next newer page while REST's messages stop short of the latest: opened at a search result (a
+   * gap above it), or between two pages of a catch-up. Messages held above `restMark` then sit beyond the gap.
+   * Null once the latest page is loaded.
+   */
+  newerCursor: number | null;
   /** The highest id of mine that the peer has read. */
   peerReadUpTo: number;
   /** Sends not yet confirmed, by idempotency key. */
@@ -72,7 +78,14 @@ export const initialChatState: ChatState = {
   reported: [],
 };
 
-const emptyConversation: Conversation = { messages: [], restMark: 0, olderCursor: null, peerReadUpTo: 0, pending: [] };
+const emptyConversation: Conversation = {
+  messages: [],
+  restMark: 0,
+  olderCursor: null,
+  newerCursor: null,
+  peerReadUpTo: 0,
+  pending: [],
+};
 
 function conversationOf(state: ChatState, peerId: number): Conversation {
   return state.conversations[peerId] ?? emptyConversation;
@@ -169,23 +182,28 @@ export function chatsChanged(state: ChatState, changed: SyncChatDto[]): ChatStat
  * paging, `newer` ones from `after=restMark`; every REST page raises the mark.
  * A `reload` is a latest page after a /sync `reset`, when changes to the
  * messages held may have gone unlisted: it replaces them, keeping only live
- * messages newer than the page (the next `after=` covers those).
+ * messages newer than the page (the next `after=` covers those). An `around`
+ * page ends at a message opened from search (`before` = its id + 1): it
+ * replaces what is held below it the same way, and what lies above it is
+ * paged with `after=` (search.ts, openedAtMessage).
  */
 export function historyLoaded(
   state: ChatState,
   peerId: number,
-  kind: 'latest' | 'older' | 'newer' | 'reload',
+  kind: 'latest' | 'older' | 'newer' | 'reload' | 'around',
   page: { messages: MessageDto[]; next_cursor: number | null },
 ): ChatState {
   const conversation = conversationOf(state, peerId);
   const highest = page.messages.at(-1)?.id ?? 0;
-  if (kind === 'reload') {
-    const live = conversation.messages.filter((message) => message.id > highest);
+  if (kind === 'reload' || kind === 'around') {
+    const above = conversation.messages.filter((message) => message.id > highest);
     return withConversation(state, peerId, {
       ...conversation,
-      messages: mergeMessages(page.messages, live),
+      messages: mergeMessages(page.messages, above),
       restMark: highest,
       olderCursor: page.next_cursor,
+      // A latest page reaches the newest message; a page ending at an older one may have a gap above it.
+      newerCursor: kind === 'around' ? highest : null,
     });
   }
   return withConversation(state, peerId, {
@@ -193,7 +211,20 @@ export function historyLoaded(
     messages: mergeMessages(conversation.messages, page.messages),
     restMark: Math.max(conversation.restMark, highest),
     olderCursor: kind === 'newer' ? conversation.olderCursor : page.next_cursor,
+    newerCursor: kind === 'newer' ? page.next_cursor : conversation.newerCursor,
   });
+}
+
+/**
+ * A conversation's messages on either side of its gap (see `newerCursor`): those REST gave without a break, and
+ * those beyond, held from before or arrived live. Without a gap, all of them come first.
+ */
+export function splitAtGap(conversation: Conversation): [MessageDto[], MessageDto[]] {
+  if (conversation.newerCursor === null) return [conversation.messages, []];
+  return [
+    conversation.messages.filter((message) => message.id <= conversation.restMark),
+    conversation.messages.filter((message) => message.id > conversation.restMark),
+  ];
 }
 
 /**

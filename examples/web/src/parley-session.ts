@@ -25,7 +25,10 @@ import {
   logout,
   markChatRead,
   type MessageDto,
+  type MessagePageDto,
   removeReaction,
+  type SearchPageDto,
+  searchMessages,
   sendMessage,
   syncChats,
   unblockUser,
@@ -64,6 +67,7 @@ import {
   typingChanged,
 } from './chat-state';
 import { PushNotifications, setChatMute } from './notifications';
+import { openedAtMessage } from './search';
 
 /** While the user keeps typing, say so again this often (the server rate-limits typing per user). */
 const TYPING_RENEW_MS = 3_000;
@@ -307,6 +311,25 @@ export class ParleySession {
     if (before !== null && before !== undefined) await this.loadHistory(peerId, 'older', { before });
   }
 
+  /**
+   * Opens a conversation at one message (a search result): the page ending at it and the page after it, together,
+   * so the screen never shows one without the other. A message already held is only scrolled to.
+   */
+  async openAt(peerId: number, messageId: number): Promise<void> {
+    if (this.state.conversations[peerId]?.messages.some((message) => message.id === messageId)) return;
+    const [older, newer] = await Promise.all([
+      this.historyPage(peerId, { before: messageId + 1 }),
+      this.historyPage(peerId, { after: messageId }),
+    ]);
+    this.update((state) => openedAtMessage(state, peerId, older, newer));
+  }
+
+  /** One page towards the latest, in a conversation opened at an older message. */
+  async loadNewerPage(peerId: number): Promise<void> {
+    const after = this.state.conversations[peerId]?.newerCursor;
+    if (after !== null && after !== undefined) await this.loadHistory(peerId, 'newer', { after });
+  }
+
   private async loadNewer(peerId: number): Promise<void> {
     let more = true;
     while (more) {
@@ -321,14 +344,27 @@ export class ParleySession {
     kind: 'latest' | 'older' | 'newer' | 'reload',
     query: { before?: number; after?: number },
   ): Promise<number | null> {
+    const page = await this.historyPage(peerId, query);
+    this.update((state) => historyLoaded(state, peerId, kind, page));
+    return page.next_cursor;
+  }
+
+  private async historyPage(peerId: number, query: { before?: number; after?: number }): Promise<MessagePageDto> {
     const { data: page } = await getChatHistory({
       client: this.api,
       path: { user_id: peerId },
       query,
       throwOnError: true,
     });
-    this.update((state) => historyLoaded(state, peerId, kind, page));
-    return page.next_cursor;
+    return page;
+  }
+
+  // --- search ---
+
+  /** One page of the messages in my conversations that match `q`, newest first; `cursor` continues a search. */
+  async search(q: string, cursor?: string): Promise<SearchPageDto> {
+    const { data: page } = await searchMessages({ client: this.api, query: { q, cursor }, throwOnError: true });
+    return page;
   }
 
   // --- writes: REST, never the socket ---

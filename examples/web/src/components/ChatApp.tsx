@@ -2,8 +2,10 @@ import type { SessionDto } from '@parley/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { type ConnectionStatus, chatName } from '../chat-state';
 import { ParleySession, type SignedOutReason } from '../parley-session';
+import { MAX_SEARCH_LENGTH, searchQuery } from '../search';
 import { ChatList } from './ChatList';
-import { ConversationView, type Peer } from './ConversationView';
+import { ConversationView, type Jump, type Peer } from './ConversationView';
+import { MessageSearch } from './MessageSearch';
 import { NewChat } from './NewChat';
 import { NotificationsToggle } from './NotificationsToggle';
 import { SettingsPanel } from './SettingsPanel';
@@ -29,12 +31,17 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
   );
   const state = useSyncExternalStore(parley.subscribe, parley.getState);
   const [peer, setPeer] = useState<Peer | null>(null);
+  // A search result opened: the conversation shows that message instead of its latest page.
+  const [jump, setJump] = useState<Jump | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [searchText, setSearchText] = useState('');
+  const q = searchQuery(searchText);
   // The chat a notification was about: `/?chat=<id>` when the service worker opened this window for it.
   const [wanted, setWanted] = useState<number | null>(() => chatParameter(window.location.search));
-  const select = (next: Peer) => {
+  const select = (next: Peer, at: Jump | null = null) => {
     setSettingsOpen(false);
     setPeer(next);
+    setJump(at);
   };
 
   useEffect(() => {
@@ -57,8 +64,7 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
   const wantedChat = wanted === null ? undefined : state.chats.find((chat) => chat.user_id === wanted);
   if (wantedChat) {
     setWanted(null);
-    setSettingsOpen(false);
-    setPeer({ id: wantedChat.user_id, username: chatName(wantedChat) });
+    select({ id: wantedChat.user_id, username: chatName(wantedChat) });
   }
   // Then the address loses its `?chat=`, so a reload does not open that chat again.
   useEffect(() => {
@@ -84,13 +90,28 @@ export function ChatApp({ session, onSignedOut }: { session: SessionDto; onSigne
       </header>
       <aside>
         <NotificationsToggle parley={parley} />
-        <ChatList state={state} me={session.user.id} selected={peer?.id} onSelect={select} />
+        <div role="search" className="search">
+          <input
+            type="search"
+            aria-label="Search messages"
+            placeholder="Search messages"
+            value={searchText}
+            maxLength={MAX_SEARCH_LENGTH}
+            onChange={(event) => setSearchText(event.target.value)}
+          />
+        </div>
+        {/* Results take the chat list's place while the box has something to search for. */}
+        {q === null ? (
+          <ChatList state={state} me={session.user.id} selected={peer?.id} onSelect={select} />
+        ) : (
+          <MessageSearch parley={parley} state={state} q={q} onOpen={select} />
+        )}
         <NewChat parley={parley} onSelect={select} />
       </aside>
       {settingsOpen ? (
         <SettingsPanel parley={parley} onClose={() => setSettingsOpen(false)} />
       ) : peer ? (
-        <ConversationView key={peer.id} parley={parley} peer={peer} state={state} />
+        <ConversationView key={peer.id} parley={parley} peer={peer} state={state} jump={jump} />
       ) : (
         <section className="conversation empty">Pick a chat, or start one with someone online.</section>
       )}

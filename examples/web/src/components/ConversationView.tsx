@@ -1,7 +1,7 @@
 import type { MessageDto } from '@parley/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api-error';
-import { type ChatState, chatName, isBlocked, isMuted, messagePreview } from '../chat-state';
+import { type ChatState, chatName, isBlocked, isMuted, messagePreview, splitAtGap } from '../chat-state';
 import type { ParleySession } from '../parley-session';
 import { AttachFileInput, PendingUploads, useComposerUploads } from './ComposerUploads';
 import { MessageItem } from './MessageItem';
@@ -12,10 +12,16 @@ export interface Peer {
   username: string;
 }
 
+/** A search result opened: the conversation shows this message, scrolled to and marked. A new one for each click. */
+export interface Jump {
+  messageId: number;
+}
+
 /** What the composer is doing besides writing a new message: replying to one (a quote), or editing mine. */
 type ComposerMode = { kind: 'reply' | 'edit'; message: MessageDto } | null;
 
-export function ConversationView({ parley, peer, state }: { parley: ParleySession; peer: Peer; state: ChatState }) {
+export function ConversationView(props: { parley: ParleySession; peer: Peer; state: ChatState; jump?: Jump | null }) {
+  const { parley, peer, state, jump } = props;
   const conversation = state.conversations[peer.id];
   const chat = state.chats.find((candidate) => candidate.user_id === peer.id);
   const unread = chat?.unread_count ?? 0;
@@ -32,12 +38,17 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   const uploads = useComposerUploads(parley.api);
   const composer = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLLIElement>(null);
+  const jumpedTo = useRef<HTMLLIElement>(null);
   const lastId = conversation?.messages.at(-1)?.id;
-  const loaded = conversation !== undefined;
+  // Opened at an older message, the latest ones are not on screen yet: they count as read once paged to.
+  const loaded = conversation !== undefined && conversation.newerCursor === null;
+  // The jump once its message is here to show.
+  const arrived = jump && conversation?.messages.some((message) => message.id === jump.messageId) ? jump : null;
 
   useEffect(() => {
-    parley.openConversation(peer.id).catch((failure: unknown) => setError(describeError(failure)));
-  }, [parley, peer.id]);
+    const opening = jump ? parley.openAt(peer.id, jump.messageId) : parley.openConversation(peer.id);
+    opening.catch((failure: unknown) => setError(describeError(failure)));
+  }, [parley, peer.id, jump]);
 
   // What is on screen counts as read: mark it whenever this chat has unread messages and the tab is visible.
   useEffect(() => {
@@ -54,6 +65,18 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [lastId]);
+
+  // After the scroll to the bottom above, which the jump's own pages also cause.
+  useEffect(() => {
+    const element = jumpedTo.current;
+    if (!arrived || !element) return;
+    element.scrollIntoView({ block: 'center' });
+    // The mark is a CSS animation on .jumped: a second jump to the same message plays it again.
+    for (const animation of element.getAnimations()) {
+      animation.cancel();
+      animation.play();
+    }
+  }, [arrived]);
 
   // The message as it is now: its sender may edit it meanwhile, or delete it, which ends the reply or edit.
   const current = chosenMode && conversation?.messages.find((message) => message.id === chosenMode.message.id);
@@ -106,6 +129,56 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
     uploads.clear();
   };
   const closed = blocked || deleted;
+  const [beforeGap, beyondGap] = conversation ? splitAtGap(conversation) : [[], []];
+  const peerReadUpTo = conversation?.peerReadUpTo ?? 0;
+
+  const renderMessage = (message: MessageDto) => {
+    const mine = message.sender_id === parley.me.id;
+    const read = message.read || message.id <= peerReadUpTo;
+    const marked = message.id === arrived?.messageId;
+    return (
+      <MessageItem
+        key={message.id}
+        ref={marked ? jumpedTo : undefined}
+        marked={marked}
+        message={message}
+        client={parley.api}
+        me={parley.me.id}
+        peerName={name}
+        status={mine ? (read ? 'Read' : 'Sent') : undefined}
+        picking={picking === message.id}
+        reported={state.reported.includes(message.id)}
+        reportForm={
+          reporting === message.id && (
+            <ReportForm
+              onReport={async (reason, details) => {
+                await parley.report(message, reason, details);
+                setReporting(null);
+              }}
+              onCancel={() => setReporting(null)}
+            />
+          )
+        }
+        actions={{
+          onReply: () => startMode({ kind: 'reply', message }),
+          onEdit: parley.canEdit(message) ? () => startMode({ kind: 'edit', message }) : undefined,
+          onDelete: mine ? () => remove(message) : undefined,
+          onReport:
+            mine || state.reported.includes(message.id)
+              ? undefined
+              : () => {
+                  setPicking(null);
+                  setReporting(message.id);
+                },
+          onTogglePicker: () => setPicking(picking === message.id ? null : message.id),
+          onReact: (emoji) => {
+            setPicking(null);
+            attempt(() => parley.toggleReaction(message, emoji));
+          },
+        }}
+      />
+    );
+  };
 
   return (
     <section className="conversation" aria-label={`Conversation with ${name}`}>
@@ -141,50 +214,15 @@ export function ConversationView({ parley, peer, state }: { parley: ParleySessio
         </button>
       )}
       <ol className="messages" aria-label="Messages">
-        {conversation?.messages.map((message) => {
-          const mine = message.sender_id === parley.me.id;
-          const read = message.read || message.id <= conversation.peerReadUpTo;
-          return (
-            <MessageItem
-              key={message.id}
-              message={message}
-              client={parley.api}
-              me={parley.me.id}
-              peerName={name}
-              status={mine ? (read ? 'Read' : 'Sent') : undefined}
-              picking={picking === message.id}
-              reported={state.reported.includes(message.id)}
-              reportForm={
-                reporting === message.id && (
-                  <ReportForm
-                    onReport={async (reason, details) => {
-                      await parley.report(message, reason, details);
-                      setReporting(null);
-                    }}
-                    onCancel={() => setReporting(null)}
-                  />
-                )
-              }
-              actions={{
-                onReply: () => startMode({ kind: 'reply', message }),
-                onEdit: parley.canEdit(message) ? () => startMode({ kind: 'edit', message }) : undefined,
-                onDelete: mine ? () => remove(message) : undefined,
-                onReport:
-                  mine || state.reported.includes(message.id)
-                    ? undefined
-                    : () => {
-                        setPicking(null);
-                        setReporting(message.id);
-                      },
-                onTogglePicker: () => setPicking(picking === message.id ? null : message.id),
-                onReact: (emoji) => {
-                  setPicking(null);
-                  attempt(() => parley.toggleReaction(message, emoji));
-                },
-              }}
-            />
-          );
-        })}
+        {beforeGap.map(renderMessage)}
+        {conversation?.newerCursor != null && (
+          <li role="none" className="gap">
+            <button type="button" className="newer" onClick={() => void parley.loadNewerPage(peer.id)}>
+              Load newer messages
+            </button>
+          </li>
+        )}
+        {beyondGap.map(renderMessage)}
         {conversation?.pending.map((pending) => (
           <li key={pending.idempotencyKey} className={`mine pending ${pending.status}`}>
             {pending.message && <span className="text">{pending.message}</span>}

@@ -1,5 +1,5 @@
 import type { Client, MessageDto } from '@parley/client';
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { MessageAttachments } from './MessageAttachments';
 
 /** The reactions the picker offers; any one emoji is accepted by the API. */
@@ -19,9 +19,10 @@ export interface MessageActions {
  * One message: the quote it replies to, its text (or the tombstone), its files (fetched with `client`), "edited",
  * its reactions (each a button that toggles mine), and the actions a pointer or keyboard reveals. Edit and Delete
  * come only for my own, Report only for the peer's; `reportForm` is the open report, and `reported` says mine was
- * filed.
+ * filed. `marked`: the message a search result opened the conversation at.
  */
 export function MessageItem(props: {
+  ref?: Ref<HTMLLIElement>;
   message: MessageDto;
   client: Client;
   me: number;
@@ -30,14 +31,19 @@ export function MessageItem(props: {
   picking: boolean;
   reported: boolean;
   reportForm?: ReactNode;
+  marked?: boolean;
   actions: MessageActions;
 }) {
-  const { message, client, me, peerName, status, picking, reported, reportForm, actions } = props;
+  const { ref, message, client, me, peerName, status, picking, reported, reportForm, marked, actions } = props;
   const mine = message.sender_id === me;
   const deleted = message.deleted_at !== null;
   const quoted = message.reply_to;
   return (
-    <li className={`${mine ? 'mine' : 'theirs'}${deleted ? ' deleted' : ''}`} data-testid={`message-${message.id}`}>
+    <li
+      ref={ref}
+      className={`${mine ? 'mine' : 'theirs'}${deleted ? ' deleted' : ''}${marked ? ' jumped' : ''}`}
+      data-testid={`message-${message.id}`}
+    >
       {quoted && (
         <blockquote className="quote" aria-label="Quoted message">
           <span className="quote-author">{quoted.sender_id === me ? 'You' : peerName}</span>
