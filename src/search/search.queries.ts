@@ -67,6 +67,11 @@ const anywhere = (parameter: string) =>
  * first column of both GIN indexes). A row is returned only while its message is as it was indexed: not deleted,
  * not edited since, so an old text is never found between a change and its reindexing. The statement's text
  * depends only on how many terms of each kind there are; the terms themselves are parameters.
+ *
+ * The shape is deliberate: the matches are sorted first (ids only), and each is then looked up in `messages` one
+ * at a time (LATERAL with LIMIT, which the planner cannot turn into a join) until the page is full. Written as a
+ * plain join, the planner misjudged the edited_at check, joined every match (a seq scan of messages, a hash
+ * join) and only then sorted: 94 ms against 11 ms for a common word's page on 660 000 messages.
  */
 export function searchStatement(
   terms: SearchTerms,
@@ -83,10 +88,13 @@ export function searchStatement(
     ...terms.phrases.map((term) => `s.words @@ phraseto_tsquery('simple', parley_search_text(${parameter(term)}))`),
   ];
   const text = `SELECT ${MESSAGE_COLUMNS}
-    FROM message_search s JOIN messages m ON m.id = s.message_id
-   WHERE s.owner_id = $1 AND ($2::int IS NULL OR s.peer_id = $2) AND s.message_id < $3::bigint
-     AND ${conditions.join(' AND ')}
-     AND m.deleted_at IS NULL AND m.edited_at IS NOT DISTINCT FROM s.edited_at
+    FROM (SELECT s.message_id, s.edited_at FROM message_search s
+           WHERE s.owner_id = $1 AND ($2::int IS NULL OR s.peer_id = $2) AND s.message_id < $3::bigint
+             AND ${conditions.join(' AND ')}
+           ORDER BY s.message_id DESC OFFSET 0) s
+   CROSS JOIN LATERAL (SELECT * FROM messages m
+                        WHERE m.id = s.message_id AND m.deleted_at IS NULL AND m.edited_at IS NOT DISTINCT FROM s.edited_at
+                        LIMIT 1) m
    ORDER BY s.message_id DESC
    LIMIT $4`;
   return { text, values };
