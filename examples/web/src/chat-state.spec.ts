@@ -25,27 +25,7 @@ import {
   sendConfirmed,
   sendStarted,
 } from './chat-state';
-
-const ME = 1;
-const PEER = 2;
-
-function message(id: number, from = PEER, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id,
-    sender_id: from,
-    recipient_id: from === ME ? PEER : ME,
-    message: `message ${id}`,
-    created: '2026-11-25T12:00:00.000Z',
-    read: false,
-    read_at: null,
-    edited_at: null,
-    deleted_at: null,
-    reactions: [],
-    reply_to: null,
-    attachments: [],
-    ...overrides,
-  };
-}
+import { ME, message, PEER } from './message-fixture';
 
 const EDITED_AT = '2026-11-25T12:05:00.000Z';
 const DELETED_AT = '2026-11-25T12:06:00.000Z';

@@ -16,27 +16,7 @@ import {
   searchQuery,
   snippet,
 } from './search';
-
-const ME = 1;
-const PEER = 2;
-
-function message(id: number, from = PEER, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id,
-    sender_id: from,
-    recipient_id: from === ME ? PEER : ME,
-    message: `message ${id}`,
-    created: '2026-11-25T12:00:00.000Z',
-    read: false,
-    read_at: null,
-    edited_at: null,
-    deleted_at: null,
-    reactions: [],
-    reply_to: null,
-    attachments: [],
-    ...overrides,
-  };
-}
+import { ME, message, PEER } from './message-fixture';
 
 function result(id: number): SearchResultDto {
   return { ...message(id), highlight: [{ start: 0, end: 7 }] };
