@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load-types.js';
 import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
-import { SEARCH_USER_MESSAGES, type SearchRow } from './search.js';
+import { type FreshnessRow, SEARCH_USER_MESSAGES, type SearchRow } from './search.js';
 
 export interface EndpointRow {
   endpoint: string;
@@ -36,6 +36,8 @@ export interface BenchReport {
     chatListSqlP50: number;
     historySqlP50: number;
   }[];
+  /** From a send's 201 until the recipient's search finds it (bench/search.ts). */
+  searchFreshness: FreshnessRow | null;
   /** Per growth step: the search rows (bench/search.ts). */
   search: { messages: number; rows: SearchRow[] }[];
   inconsistentChats: number | null;
@@ -185,6 +187,14 @@ export function toMarkdown(report: BenchReport): string {
           `| ${g.messages.toLocaleString('en')} | ${fixed(g.chatListP50)} | ${fixed(g.historyP50)} | ` +
           `${fixed(g.chatListSqlP50, 2)} | ${fixed(g.historySqlP50, 2)} |`,
       ),
+    );
+  }
+  if (report.searchFreshness) {
+    const fresh = report.searchFreshness;
+    lines.push(
+      '',
+      `Search freshness: ${fresh.sends} sends one at a time, each found by the recipient's search ${fixed(fresh.p50, 1)} ms ` +
+        `after its 201 at the median, ${fixed(fresh.p99, 1)} ms at p99, ${fixed(fresh.max, 1)} ms at most.`,
     );
   }
   for (const step of report.search) {

@@ -27,7 +27,7 @@ import {
 } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
-import { measureSearch, prepareSearch } from './search.js';
+import { measureFreshness, measureSearch, prepareSearch } from './search.js';
 
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
 const POOL_SIZE = 10;
@@ -49,6 +49,8 @@ function serviceEnv(options: BenchOptions, storageDir: string): Record<string, s
 }
 
 const SINGLE_SECONDS = 3;
+/** Sends, one at a time, whose time until they are findable is measured. */
+const SEARCH_FRESHNESS_SENDS = 200;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -219,6 +221,10 @@ async function fullRun(
   if (options.attachmentsOnly) {
     try {
       report.attachments = await measureAttachments(service, benchToken(HOT_USER), options, log);
+      report.searchFreshness = await measureFreshness(service.url, SEARCH_FRESHNESS_SENDS);
+      log(
+        `search: a sent message findable after p50 ${report.searchFreshness.p50.toFixed(1)} ms, p99 ${report.searchFreshness.p99.toFixed(1)} ms`,
+      );
     } finally {
       await service.stop();
     }
@@ -299,6 +305,7 @@ async function main(): Promise<void> {
     broadcasts: [],
     growth: [],
     search: [],
+    searchFreshness: null,
     inconsistentChats: null,
     rssMiB: null,
     floor: null,

@@ -13,8 +13,8 @@ import { writeSearchRows, searchStatement } from '../src/search/search.queries.j
 import { parseSearchTerms } from '../src/search/search-terms.js';
 import { MAX_BIGINT } from '../src/common/keyset-page.js';
 import type { HttpRequestSpec, LoadGenerator, LoadResult, LoadSettings } from './load-types.js';
-import { medianRound, runHttpLoad } from './load.js';
-import { benchToken, HOT_USER } from './seed.js';
+import { medianRound, percentile, runHttpLoad } from './load.js';
+import { benchToken, HOT_PEER, HOT_USER } from './seed.js';
 
 export const SEARCH_USER_MESSAGES = 100_000;
 const SEARCH_PEERS = 200;
@@ -127,4 +127,42 @@ export async function measureSearch(
     });
   }
   return rows;
+}
+
+export interface FreshnessRow {
+  sends: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * How long a sent message stays unfindable: `sends` messages, one at a time, each with a word of its own; after
+ * each 201 the recipient searches for the word until it is found. Milliseconds from the 201 to the first answer
+ * that has it (the indexer runs after the commit: docs/search.md).
+ */
+export async function measureFreshness(url: string, sends: number): Promise<FreshnessRow> {
+  const delays: number[] = [];
+  const run = Date.now().toString(36);
+  for (let n = 0; n < sends; n++) {
+    const word = `fresh${run}x${n}`;
+    const sent = await fetch(`${url}/send`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${benchToken(HOT_USER)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: HOT_PEER, message: `findable ${word}` }),
+    });
+    if (sent.status !== 201) throw new Error(`send answered ${sent.status}`);
+    const committed = performance.now();
+    for (;;) {
+      const found = await fetch(`${url}/search/messages?q=${word}&limit=1`, {
+        headers: { authorization: `Bearer ${benchToken(HOT_PEER)}` },
+      });
+      const page = (await found.json()) as { messages: unknown[] };
+      if (page.messages.length > 0) break;
+      if (performance.now() - committed > 10_000) throw new Error(`${word} not findable after 10 s`);
+    }
+    delays.push(performance.now() - committed);
+  }
+  delays.sort((a, b) => a - b);
+  return { sends, p50: percentile(delays, 0.5), p99: percentile(delays, 0.99), max: delays.at(-1) ?? NaN };
 }
