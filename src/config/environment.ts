@@ -320,6 +320,13 @@ export class Environment {
   @IntSetting(100, 60_000)
   SEARCH_STATEMENT_TIMEOUT_MS = 3000;
 
+  /**
+   * false: this instance does not index messages for search (its writes are still noted and indexed by instances
+   * with true). Splits the API from indexing when they should not share CPU.
+   */
+  @IsIn(['true', 'false'])
+  SEARCH_INDEXER: 'true' | 'false' = 'true';
+
   /** How often the search indexer looks for new and changed messages while it has none to do (docs/search.md). */
   @IntSetting(10, 60_000)
   SEARCH_INDEX_INTERVAL_MS = 200;

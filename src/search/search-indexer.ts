@@ -3,9 +3,9 @@
  * message_search rows, in batches, after their commit. Every instance runs one; a batch at a time runs across all
  * of them (an advisory lock), so an edit is never indexed with its old text after its new one.
  *
- * It polls every SEARCH_INDEX_INTERVAL_MS while there is nothing to do, runs batch after batch while there is, and
- * a send or an edit in this process wakes it at once, so a message is usually findable within milliseconds of its
- * 201 (docs/search.md has the measured window). A poll, not a job per message: pg-boss costs about 1.3 ms of
+ * It polls every SEARCH_INDEX_INTERVAL_MS while there is nothing to do, runs batch after batch while a backlog
+ * lasts, and a send or an edit in this process wakes it at once; under a stream of writes it runs one batch an
+ * interval, so the cost of a batch is shared by many messages (docs/search.md has the measured window). A poll, not a job per message: pg-boss costs about 1.3 ms of
  * database CPU per job (docs/performance.md, offline reach), more than indexing a whole batch of messages takes,
  * and no schedule of pg-boss's runs more often than once a minute.
  *
@@ -27,12 +27,6 @@ import { INDEX_BATCH, TRY_INDEX_LOCK } from './search.queries.js';
 /** Messages per batch: one statement, and a short transaction even for a long message's trigrams. */
 export const SEARCH_INDEX_BATCH = 500;
 
-/**
- * After a wake-up, how long the indexer waits for more before its batch: under a load of sends, one batch then
- * carries the messages of several milliseconds instead of one transaction each, for a few milliseconds of freshness.
- */
-const COALESCE_MS = 10;
-
 @Injectable()
 export class SearchIndexer implements OnApplicationShutdown {
   private readonly logger = new Logger(SearchIndexer.name);
@@ -45,6 +39,7 @@ export class SearchIndexer implements OnApplicationShutdown {
   private woken = false;
 
   private pool?: pg.Pool;
+  private readonly enabled: boolean;
 
   constructor(
     events: EventBus,
@@ -52,6 +47,7 @@ export class SearchIndexer implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.intervalMs = config.get('SEARCH_INDEX_INTERVAL_MS', { infer: true });
+    this.enabled = config.get('SEARCH_INDEXER', { infer: true }) === 'true';
     const wake = () => {
       this.woken = true;
       this.idle?.abort();
@@ -63,6 +59,7 @@ export class SearchIndexer implements OnApplicationShutdown {
 
   /** At boot, once the database is migrated. */
   start(): void {
+    if (!this.enabled) return;
     const url = (this.dataSource.options as { url: string }).url;
     this.pool ??= reportPgErrors(
       new pg.Pool({
@@ -127,6 +124,7 @@ export class SearchIndexer implements OnApplicationShutdown {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      const started = performance.now();
       this.woken = false;
       try {
         await this.indexPending();
@@ -141,8 +139,11 @@ export class SearchIndexer implements OnApplicationShutdown {
       }
       if (this.stopped) break;
       if (this.woken && !this.failing) {
-        // Not cut short by the next wake-up: that is the point.
-        await sleep(COALESCE_MS);
+        // Writes keep coming: at most one batch an interval, so a stream of sends is indexed in batches of many
+        // (a batch a send took most of a core at 1 000 sends a second: docs/performance.md). The first write after
+        // a quiet spell is indexed at once.
+        const rest = this.intervalMs - (performance.now() - started);
+        if (rest > 0) await sleep(rest);
         continue;
       }
       this.idle = new AbortController();

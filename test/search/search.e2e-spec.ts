@@ -260,3 +260,36 @@ describe('GET /search/messages with hostile input and under limits', () => {
     expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(40);
   });
 });
+
+describe('SEARCH_INDEXER=false', () => {
+  let api: TestApp;
+  let indexer: TestApp | undefined;
+
+  beforeAll(async () => {
+    api = await createTestApp({ env: { SEARCH_INDEXER: 'false', SEARCH_INDEX_INTERVAL_MS: '50' } });
+  });
+
+  afterAll(async () => {
+    await indexer?.app.close();
+    await api.close();
+  });
+
+  it('leaves indexing to an instance that indexes: found through either once that one runs', async () => {
+    const [alice, bob] = [await signupUser(api), await signupUser(api)];
+    await api
+      .api()
+      .post('/send')
+      .set('Authorization', `Bearer ${alice.token}`)
+      .send({ user_id: bob.id, message: 'wombat crossing' })
+      .expect(201);
+    const find = async () =>
+      (await api.api().get('/search/messages').query({ q: 'wombat' }).set('Authorization', `Bearer ${bob.token}`))
+        .body as SearchPageDto;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(texts(await find())).toEqual([]);
+
+    indexer = await createTestApp({ database: api.database, env: { SEARCH_INDEX_INTERVAL_MS: '50' } });
+    await indexed(api);
+    expect(texts(await find())).toEqual(['wombat crossing']);
+  });
+});
