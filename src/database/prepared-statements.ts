@@ -95,42 +95,16 @@ export class PreparedStatements implements StatementRunner {
    * A connection of the pool's own, for what must run on one connection: a transaction of several statements, or
    * a cursor read for as long as its client keeps reading (the data export). The caller must release it.
    */
-  async connect(): Promise<pg.PoolClient> {
-    const client = await this.pool().connect();
-    // A checked-out client has lost the pool's 'error' listener: a connection lost now (the server restarting, the
-    // backend terminated) would be an unhandled 'error' event, which ends the process. Its query fails with the
-    // same error, and that is what the caller handles; here it is only logged.
-    const lost = (error: Error) => this.logger.warn(`PostgreSQL connection lost: ${error.message}`);
-    client.on('error', lost);
-    const release = client.release.bind(client);
-    client.release = (destroy?: Error | boolean) => {
-      client.off('error', lost);
-      release(destroy);
-    };
-    return client;
+  connect(): Promise<pg.PoolClient> {
+    return checkOut(this.pool(), this.logger);
   }
 
   /**
    * Runs `work` in one transaction on one connection of the pool: committed if it resolves, rolled back if it
    * throws. For the few writes that are two statements (a statement each feature owns) and must commit together.
    */
-  async transaction<T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
-    const client = await this.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work({ client, rows: (statement, values) => runPrepared(client, statement, values) });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is not given back to the pool.
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  transaction<T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool(), this.logger, work);
   }
 
   /** The pool, once connected: for the pool gauges of the metrics. */
@@ -142,5 +116,48 @@ export class PreparedStatements implements StatementRunner {
     // Until connectDatabase() succeeds there is no pool; the error filter answers this as 503.
     if (!this.dataSource.isInitialized) throw new Error('DataSource is not initialized');
     return poolOf(this.dataSource);
+  }
+}
+
+/** A connection of `pool`, guarded while checked out; the caller must release it. */
+export async function checkOut(pool: pg.Pool, logger: Logger): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  // A checked-out client has lost the pool's 'error' listener: a connection lost now (the server restarting, the
+  // backend terminated) would be an unhandled 'error' event, which ends the process. Its query fails with the
+  // same error, and that is what the caller handles; here it is only logged.
+  const lost = (error: Error) => logger.warn(`PostgreSQL connection lost: ${error.message}`);
+  client.on('error', lost);
+  const release = client.release.bind(client);
+  client.release = (destroy?: Error | boolean) => {
+    client.off('error', lost);
+    release(destroy);
+  };
+  return client;
+}
+
+/**
+ * Runs `work` in one transaction on one connection of `pool`: committed if it resolves, rolled back if it throws.
+ * PreparedStatements.transaction on the app's pool; a background worker with a pool of its own calls it directly.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  logger: Logger,
+  work: (tx: TransactionRunner) => Promise<T>,
+): Promise<T> {
+  const client = await checkOut(pool, logger);
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work({ client, rows: (statement, values) => runPrepared(client, statement, values) });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
   }
 }

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 import { reportPgErrors } from '../database/pg-errors.js';
-import { runPrepared } from '../database/prepared-statements.js';
+import { inTransaction } from '../database/prepared-statements.js';
 import { EventBus } from '../events/event-bus.js';
 import { INDEX_BATCH, TRY_INDEX_LOCK } from './search.queries.js';
 
@@ -95,31 +95,15 @@ export class SearchIndexer implements OnApplicationShutdown {
   }
 
   /** One batch in its own transaction; 0 when another instance's batch holds the lock. */
-  private async batch(): Promise<number> {
+  private batch(): Promise<number> {
     if (!this.pool) throw new Error('The search indexer is not started');
-    const client = await this.pool.connect();
-    // Checked out, a client has lost the pool's 'error' listener: a connection lost now must not end the process.
-    const lost = (error: Error) => this.logger.warn(`Search indexer's connection lost: ${error.message}`);
-    client.on('error', lost);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, this.logger, async (tx) => {
       // The batch's rows and its claim on search_pending commit together, so a crash that loses the commit loses
       // both and the messages are indexed again: nothing waits for the WAL flush that a client's write needs.
-      await client.query('SET LOCAL synchronous_commit = off');
-      const [{ locked }] = await runPrepared(client, TRY_INDEX_LOCK, []);
-      const claimed = locked ? (await runPrepared(client, INDEX_BATCH, [SEARCH_INDEX_BATCH]))[0].claimed : 0;
-      await client.query('COMMIT');
-      return claimed;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.off('error', lost);
-      client.release(broken);
-    }
+      await tx.client.query('SET LOCAL synchronous_commit = off');
+      const [{ locked }] = await tx.rows(TRY_INDEX_LOCK, []);
+      return locked ? (await tx.rows(INDEX_BATCH, [SEARCH_INDEX_BATCH]))[0].claimed : 0;
+    });
   }
 
   private async loop(): Promise<void> {
