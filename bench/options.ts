@@ -22,6 +22,8 @@ export interface BenchOptions {
   observabilityOnly: boolean;
   /** Only the files phase (bench/attachments.ts): uploads, downloads and memory under 200 concurrent uploads. */
   attachmentsOnly: boolean;
+  /** Only what search indexing costs the send rows (bench/search-cost.ts). */
+  searchCostOnly: boolean;
   loadGenerator: LoadGenerator;
   /** How long the service sits idle before the after-idle second (30 s; 2 s with --smoke, so CI stays quick). */
   idleSeconds: number;
@@ -34,6 +36,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       smoke: { type: 'boolean', default: false },
       'observability-only': { type: 'boolean', default: false },
       'attachments-only': { type: 'boolean', default: false },
+      'search-cost-only': { type: 'boolean', default: false },
       users: { type: 'string' },
       messages: { type: 'string' },
       concurrency: { type: 'string' },
@@ -65,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       smoke: true,
       observabilityOnly: values['observability-only'] ?? false,
       attachmentsOnly: values['attachments-only'] ?? false,
+      searchCostOnly: values['search-cost-only'] ?? false,
       loadGenerator,
       idleSeconds: number(values['idle-seconds'], 2),
     };
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     smoke: false,
     observabilityOnly: values['observability-only'] ?? false,
     attachmentsOnly: values['attachments-only'] ?? false,
+    searchCostOnly: values['search-cost-only'] ?? false,
     loadGenerator,
     idleSeconds: number(values['idle-seconds'], 30),
   };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load-types.js';
 import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
+import type { SearchCostRow } from './search-cost.js';
 import { type FreshnessRow, SEARCH_USER_MESSAGES, type SearchRow } from './search.js';
 
 export interface EndpointRow {
@@ -47,6 +48,8 @@ export interface BenchReport {
   afterIdle: AfterIdleRow[];
   /** The cost of JSON logs and metrics (bench/observability.ts). */
   observability: ObservabilityRow[];
+  /** The send rows with the search indexer off and on (bench/search-cost.ts). */
+  searchCost: SearchCostRow[];
   /** Uploads, downloads and memory under concurrent uploads (bench/attachments.ts). */
   attachments: AttachmentsRow | null;
 }
@@ -141,6 +144,23 @@ export function toMarkdown(report: BenchReport): string {
           `${share(row.on, row.off)} | ${milliseconds(row.on.p50)} (${milliseconds(row.off.p50)}) | ` +
           `${fixed(row.onWithAccessLine.requestsPerSecond, 0)} | ${share(row.onWithAccessLine, row.off)} | ` +
           `${fixed(row.cpuMicrosPerRequest.off, 0)} / ${fixed(row.cpuMicrosPerRequest.on, 0)} / ${fixed(row.cpuMicrosPerRequest.onWithAccessLine, 0)} |`,
+      ),
+      '',
+    );
+  }
+  if (report.searchCost.length > 0) {
+    lines.push(
+      'Search indexing cost (one copy of the service a round, indexer off (SEARCH_INDEXER=false) then on, alternating ' +
+        'rounds, medians; indexer CPU = its database connection, % of one core while "on" ran):',
+      '',
+      '| endpoint | off req/s | on req/s | on / off | p50 ms on (off) | p99 ms on (off) | indexer CPU |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...report.searchCost.map(
+        (row) =>
+          `| ${row.endpoint} | ${fixed(row.off.requestsPerSecond, 0)} | ${fixed(row.on.requestsPerSecond, 0)} | ` +
+          `${fixed((100 * row.on.requestsPerSecond) / row.off.requestsPerSecond, 0)}% | ` +
+          `${milliseconds(row.on.p50)} (${milliseconds(row.off.p50)}) | ${milliseconds(row.on.p99)} (${milliseconds(row.off.p99)}) | ` +
+          `${fixed(row.indexerCorePercent, 0)}% |`,
       ),
       '',
     );

@@ -27,6 +27,7 @@ import {
 } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
+import { measureSearchCost } from './search-cost.js';
 import { measureFreshness, measureSearch, prepareSearch } from './search.js';
 
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
@@ -200,6 +201,24 @@ async function reportObservability(
   }
 }
 
+async function reportSearchCost(
+  options: BenchOptions,
+  storageDir: string,
+  databaseUrl: string,
+  pool: pg.Pool,
+  scenarios: Record<ScenarioKey, Scenario>,
+  report: BenchReport,
+): Promise<void> {
+  const sends = [scenarios.send, scenarios.sendOneConversation];
+  report.searchCost = await measureSearchCost(options, databaseUrl, pool, sends, serviceEnv(options, storageDir));
+  for (const row of report.searchCost) {
+    log(
+      `${row.endpoint} search indexing: off ${row.off.requestsPerSecond.toFixed(0)}, on ${row.on.requestsPerSecond.toFixed(0)} req/s, ` +
+        `indexer ${row.indexerCorePercent.toFixed(0)}% of a core`,
+    );
+  }
+}
+
 async function fullRun(
   options: BenchOptions,
   databaseUrl: string,
@@ -215,6 +234,10 @@ async function fullRun(
   });
   if (options.observabilityOnly) {
     await reportObservability(options, storageDir, databaseUrl, scenarios, report);
+    return;
+  }
+  if (options.searchCostOnly) {
+    await reportSearchCost(options, storageDir, databaseUrl, pool, scenarios, report);
     return;
   }
   const service = await startService(databaseUrl, serviceEnv(options, storageDir));
@@ -265,6 +288,7 @@ async function fullRun(
     report.floor = await measureFloor(options, floor.url, currentUser);
     await floor.stop();
     await reportObservability(options, storageDir, databaseUrl, scenarios, report);
+    await reportSearchCost(options, storageDir, databaseUrl, pool, scenarios, report);
     for (const recipients of options.broadcastUsers) {
       const { rows } = await pool.query<{ max: number }>('SELECT max(id) AS max FROM users');
       if (rows[0].max < recipients + 1) await insertUsers(pool, rows[0].max + 1, recipients + 1, 'not a login');
@@ -311,6 +335,7 @@ async function main(): Promise<void> {
     floor: null,
     afterIdle: [],
     observability: [],
+    searchCost: [],
     attachments: null,
   };
   try {
@@ -329,7 +354,9 @@ async function main(): Promise<void> {
         ? 'observability'
         : options.attachmentsOnly
           ? 'attachments'
-          : 'full';
+          : options.searchCostOnly
+            ? 'search-cost'
+            : 'full';
   console.log(`\n${writeReport(report, name)}`);
   const failures =
     report.endpoints.reduce((sum, row) => sum + row.service.failures, 0) +
@@ -339,6 +366,7 @@ async function main(): Promise<void> {
       (sum, row) => sum + row.off.failures + row.on.failures + row.onWithAccessLine.failures,
       0,
     ) +
+    report.searchCost.reduce((sum, row) => sum + row.off.failures + row.on.failures, 0) +
     (report.attachments
       ? report.attachments.upload.failures +
         report.attachments.download.failures +

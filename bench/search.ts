@@ -62,7 +62,7 @@ async function plantSearchHistory(pool: pg.Pool): Promise<void> {
  * Every message in the index, written in bulk with the indexer's own row SQL: the two GIN indexes are dropped
  * first and built again after (far faster than updating them row by row), from their definitions in the schema.
  */
-async function indexEverything(pool: pg.Pool): Promise<void> {
+export async function indexEverything(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
     `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'message_search' AND indexname <> 'message_search_pkey'`,
   );

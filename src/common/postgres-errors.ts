@@ -3,6 +3,8 @@ import { QueryFailedError } from 'typeorm';
 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
+/** A statement cancelled: its statement_timeout passed (or pg_cancel_backend). */
+export const PG_QUERY_CANCELED = '57014';
 
 /*
  * Raised by parley_assert_can_message (migration 1764600000000-SafetyAndAccounts), inside the statement that

@@ -29,10 +29,13 @@ export const writeSearchRows = (which: string) => `source AS MATERIALIZED (
              (SELECT string_agg(f->>'name', ' ') FROM jsonb_array_elements(m.attachments) f))) AS text
       FROM messages m
      WHERE ${which} AND m.deleted_at IS NULL
+  ), normalised AS MATERIALIZED (
+    -- Once a message, not once a row: each message has two rows.
+    SELECT s.*, to_tsvector('simple', s.text) AS words FROM source s
   ), indexed AS (
     INSERT INTO message_search (message_id, owner_id, peer_id, edited_at, text, words)
-    SELECT s.id, o.owner_id, o.peer_id, s.edited_at, s.text, to_tsvector('simple', s.text)
-      FROM source s CROSS JOIN LATERAL (VALUES (s.sender_id, s.recipient_id), (s.recipient_id, s.sender_id)) o(owner_id, peer_id)
+    SELECT s.id, o.owner_id, o.peer_id, s.edited_at, s.text, s.words
+      FROM normalised s CROSS JOIN LATERAL (VALUES (s.sender_id, s.recipient_id), (s.recipient_id, s.sender_id)) o(owner_id, peer_id)
      -- An erased account finds nothing: what it received stays only its senders'.
      WHERE NOT EXISTS (SELECT FROM users u WHERE u.id = o.owner_id AND u.deleted_at IS NOT NULL)
     ON CONFLICT (message_id, owner_id) DO UPDATE
@@ -52,8 +55,10 @@ export const INDEX_BATCH = prepared<{ claimed: number; indexed: number }, [batch
      WHERE id IN (SELECT id FROM search_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
     RETURNING message_id
   ), ${writeSearchRows('m.id IN (SELECT message_id FROM claimed)')}, erased AS (
+    -- An array, so the rows are found through the primary key: written as IN over the CTEs, the planner scanned
+    -- the whole table in every batch (18 ms at 70 000 rows, and growing with the table).
     DELETE FROM message_search
-     WHERE message_id IN (SELECT message_id FROM claimed) AND message_id NOT IN (SELECT id FROM source)
+     WHERE message_id = ANY (ARRAY(SELECT message_id FROM claimed EXCEPT SELECT id FROM source))
   )
   SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM indexed)::int AS indexed`,
 );

@@ -3,15 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../config/environment.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { keysetPage, MAX_BIGINT } from '../common/keyset-page.js';
-import { pgErrorCode } from '../common/postgres-errors.js';
+import { PG_QUERY_CANCELED, pgErrorCode } from '../common/postgres-errors.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { toMessageDto } from '../messages/message.mapper.js';
 import type { SearchPageDto } from './dto/search-page.dto.js';
 import type { SearchQueryDto } from './dto/search-query.dto.js';
 import { type SearchRow, searchStatement } from './search.queries.js';
 import { hasTerms, highlightRanges, parseSearchTerms } from './search-terms.js';
-
-const PG_QUERY_CANCELED = '57014';
 
 @Injectable()
 export class SearchService {

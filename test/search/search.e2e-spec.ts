@@ -138,6 +138,25 @@ describe('GET /search/messages', () => {
     expect(stored).toEqual([]);
   });
 
+  it('erases the rows of a batch that read a message just before its delete committed', async () => {
+    const sent = await send(asAlice, bob, 'a sesquipedalian remark');
+    await indexed(testApp);
+    await deleteMessage({ client: asAlice, path: { id: sent.id }, throwOnError: true });
+    await indexed(testApp);
+    // What such a batch leaves, deterministically: its rows committed after the delete removed the message's rows,
+    // and the delete's own note still pending. The next batch must find the message deleted and erase the rows.
+    await testApp.query(
+      `WITH stale AS (
+         INSERT INTO message_search (message_id, owner_id, peer_id, edited_at, text, words)
+         VALUES ($1, $2, $3, NULL, 'a sesquipedalian remark', to_tsvector('simple', 'a sesquipedalian remark'))
+       )
+       INSERT INTO search_pending (message_id) VALUES ($1)`,
+      [sent.id, bob.id, alice.id],
+    );
+    await indexed(testApp);
+    expect(await testApp.query(`SELECT 1 FROM message_search WHERE message_id = $1`, [sent.id])).toEqual([]);
+  });
+
   it("forgets an erased account's messages and everything it could find; the peer keeps their own words", async () => {
     const [dave, erin] = [await signupUser(testApp), await signupUser(testApp)];
     const asErin = sdk.as(erin);
