@@ -1,8 +1,9 @@
 /*
- * Connecting at boot. The app listens first and connects after, retrying with
- * backoff for as long as it takes: a database that is down at start (or still
- * starting, as in docker compose) is logged on every attempt, /health answers
- * 503 meanwhile, and requests get 503 rather than a crash-looping process.
+ * Connecting at boot, retrying with backoff for as long as it takes: a database
+ * that is down at start (or still starting, as in docker compose) is logged on
+ * every attempt, /health answers 503 meanwhile, and requests get 503 rather than
+ * a crash-looping process. A single process listens at once; a cluster worker
+ * listens once connected, or after a bound if the database is down (server.ts).
  */
 import { Logger } from '@nestjs/common';
 import { type DataSource, type Migration, MigrationExecutor } from 'typeorm';

@@ -97,6 +97,48 @@ describe('workers (WEB_CONCURRENCY)', () => {
   }, 30_000);
 });
 
+describe('workers starting on a database that is up', () => {
+  // A worker that listens while still connecting gets its turn of the primary's connections and answers them 503,
+  // though its siblings could serve them (the benchmark saw 22 of the first 900 sends answered so).
+  it('answer no request 503 from the moment the port first answers', async () => {
+    const database = await createTestDatabase();
+    const service = await startServiceProcess(
+      database.url,
+      await findFreePort(),
+      { WEB_CONCURRENCY: String(WORKERS) },
+      { waitUntilServing: false },
+    );
+    try {
+      // The first answer, as soon as it comes (waitFor polls every 100 ms).
+      const deadline = Date.now() + 30_000;
+      while (!(await healthStatus(service.url).catch(() => 0)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Then 32 clients at once, as a load balancer's pool would be, each sending a request needing the database
+      // (a token lookup) after the other on its keep-alive connection, which the primary gave to one of the workers
+      // listening then: 401 from a worker that can serve, 503 from one still connecting.
+      const statuses: number[] = [];
+      const until = Date.now() + 2000;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (Date.now() < until) {
+            const response = await fetch(`${service.url}/current_user`, {
+              headers: { authorization: `Bearer ${'x'.repeat(43)}` },
+            });
+            await response.arrayBuffer();
+            statuses.push(response.status);
+          }
+        }),
+      );
+      expect(statuses.length).toBeGreaterThan(10 * WORKERS);
+      expect(statuses.filter((status) => status !== 401)).toEqual([]);
+    } finally {
+      await service.terminate();
+      await database.drop();
+    }
+  }, 60_000);
+});
+
 describe('workers that cannot serve (their port is taken)', () => {
   // With METRICS_PORT the primary serves metrics, so an idle event loop cannot end it on its own.
   it('stop on SIGTERM even while the primary waits to replace a worker that died', async () => {
