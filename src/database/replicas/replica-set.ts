@@ -117,7 +117,10 @@ export class ReplicaSet {
   start(): void {
     const tick = async () => {
       await this.poll();
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.options.pollIntervalMs);
+      // Until the primary has answered once no replica can be compared with it: ask again soon (it connects after boot).
+      const delay =
+        this.samples.length === 0 ? Math.min(this.options.pollIntervalMs, 100) : this.options.pollIntervalMs;
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), delay);
     };
     void tick();
   }
