@@ -27,7 +27,7 @@ const replicaReads = () => counter('db_reads_total', 'target', 'replica');
 const fallbacks = (reason: string) => counter('db_read_fallbacks_total', 'reason', reason);
 
 /** Retries `check` until it passes or `timeoutMs` runs out (then its last failure is thrown). */
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -72,7 +72,7 @@ describe('reads on a streaming replica', () => {
   /** Until `app` has seen the replica caught up (its poll), so a read with no position left may go there. */
   async function replicaInUse(app: TestApp, timeoutMs = 10_000): Promise<void> {
     await cluster.waitForReplay();
-    await eventually(async () => {
+    await eventually(() => {
       const [replica] = app.app.get(ReplicaReads).status();
       expect(replica).toMatchObject({ up: true, paused: false });
       expect(replica.lagMs).toBeLessThan(1_000);
