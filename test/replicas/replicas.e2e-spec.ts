@@ -52,6 +52,7 @@ describe('reads on a streaming replica', () => {
   let second: TestApp;
   let alice: TestUser;
   let bob: TestUser;
+  let carol: TestUser;
   const apps: TestApp[] = [];
 
   /** An instance of the app on the cluster's primary, reading from its replica, positions in Redis. */
@@ -89,6 +90,7 @@ describe('reads on a streaming replica', () => {
     metrics.watchReplicas(() => first.app.get(ReplicaReads).status());
     alice = await signupUser(first);
     bob = await signupUser(first);
+    carol = await signupUser(first);
     await replicaInUse(first);
     await replicaInUse(second);
   }, 120_000);
@@ -134,13 +136,23 @@ describe('reads on a streaming replica', () => {
     expect(read).toMatchObject({ read: true });
   });
 
+  it("a broadcast raises everyone's position: a user who wrote nothing reads it while replay is still paused", async () => {
+    const behind = await fallbacks('behind_position');
+    await first.api().post('/send_to_all').set(bearer(alice)).send({ message: 'to everyone' }).expect(201);
+    // Carol has no position of her own: only the global one sends her read to the primary.
+    const messages = await history(second, carol, alice);
+    expect(messages.map((message) => message.message)).toEqual(['to everyone']);
+    expect(await fallbacks('behind_position')).toBe(behind + 1);
+  });
+
   it('resumed, the replica serves those reads again, and readiness reports it', async () => {
     await cluster.resumeReplay();
     await replicaInUse(first);
     const before = await replicaReads();
     await eventually(async () => {
       const messages = await history(first, alice, bob);
-      expect(messages.at(-1)).toMatchObject({ message: 'read your writes', read: true });
+      expect(messages.find((message) => message.message === 'read your writes')).toMatchObject({ read: true });
+      expect(messages.at(-1)).toMatchObject({ message: 'to everyone' });
       expect(await replicaReads()).toBeGreaterThan(before);
     });
     const ready = await first.api().get('/health/ready').expect(200);
@@ -175,7 +187,7 @@ describe('reads on a streaming replica', () => {
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(await fallbacks('replica_error')).toBeGreaterThan(failed);
     // After the kill, the slow instance answers from the primary, with what the replica had.
-    expect((await history(slow, alice, bob)).at(-1)).toMatchObject({ message: 'read your writes' });
+    expect((await history(slow, alice, bob)).at(-1)).toMatchObject({ message: 'to everyone' });
     const ready = await first.api().get('/health/ready').expect(200);
     expect(ready.body.checks[`replica 127.0.0.1:${new URL(cluster.replicaUrl).port}/postgres`]).toMatch(/^down: /);
   }, 60_000);
