@@ -7,6 +7,7 @@ import { createApp } from './app.setup.js';
 import type { Environment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
 import { PreparedStatements } from './database/prepared-statements.js';
+import { ReplicaReads } from './database/replicas/replica-reads.js';
 import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
 import { Notifications } from './notifications/notifications.service.js';
@@ -32,6 +33,8 @@ export async function serve(
   if (metrics) {
     const statements = app.get(PreparedStatements);
     metrics.watchPool(() => statements.currentPool());
+    const replicaReads = app.get(ReplicaReads);
+    metrics.watchReplicas(() => replicaReads.status());
     const gateway = app.get(RealtimeGateway);
     metrics.watchSockets(() => gateway.server?.engine.clientsCount ?? 0);
     const queue = app.get(JobQueue);

@@ -4,6 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { FIND_PASSWORD_HASH } from '../auth/session.queries.js';
 import type { AuthUser } from '../common/caller/auth-user.js';
 import { PreparedStatements, runPrepared } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import { EventBus } from '../events/event-bus.js';
 import { ERASE_ACCOUNT, EXPORT_HEAD, EXPORT_MESSAGES, LOCK_ACCOUNT } from './account.queries.js';
 import { ExportStream } from './export-stream.js';
@@ -16,6 +17,7 @@ const EXPORT_BATCH_ROWS = 500;
 export class AccountsService {
   constructor(
     private readonly statements: PreparedStatements,
+    private readonly reads: ReplicaReads,
     private readonly events: EventBus,
     private readonly outbox: OutboxSwitch,
   ) {}
@@ -35,6 +37,8 @@ export class AccountsService {
     });
     // Deleted meanwhile by another request of the same user, which announced it.
     if (!erased) throw new UnauthorizedException('This account was deleted');
+    // Every chat list that held this peer changed (a trigger deleted those rows): rare enough for a global position.
+    await this.reads.afterWrite('everyone');
     this.events.publish('user.sessions.revoked', { userId: caller.id, reason: 'account_deleted' });
   }
 

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { keysetPage } from '../common/keyset-page.js';
 import type { PageQueryDto } from '../common/page-query.dto.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import { EventBus } from '../events/event-bus.js';
 import type { UserPageDto } from '../users/dto/user-page.dto.js';
 import { BLOCK, BLOCK_BETWEEN, BLOCKERS_AMONG, LIST_BLOCKED, UNBLOCK } from './block.queries.js';
@@ -11,6 +12,7 @@ import { BLOCK, BLOCK_BETWEEN, BLOCKERS_AMONG, LIST_BLOCKED, UNBLOCK } from './b
 export class BlocksService {
   constructor(
     private readonly statements: PreparedStatements,
+    private readonly reads: ReplicaReads,
     private readonly events: EventBus,
   ) {}
 
@@ -19,12 +21,15 @@ export class BlocksService {
     if (blockerId === blockedId) throw new BadRequestException('You cannot block yourself');
     const [{ found }] = await this.statements.rows(BLOCK, [blockerId, blockedId]);
     if (!found) throw new NotFoundException(`No user has id ${blockedId}`);
+    // GET /users shows the blocked user the blocker as presence does: never active, from their next read on.
+    await this.reads.afterWrite([blockerId, blockedId]);
     this.events.publish('user.blocked', { blockerId, blockedId });
   }
 
   /** Lifts a block; lifting one that is not there changes nothing. */
   async unblock(blockerId: number, blockedId: number): Promise<void> {
     await this.statements.rows(UNBLOCK, [blockerId, blockedId]);
+    await this.reads.afterWrite([blockerId, blockedId]);
   }
 
   /** The users the caller blocked, in id order, paged like GET /users. */

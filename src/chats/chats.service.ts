@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { keysetPage, MAX_BIGINT } from '../common/keyset-page.js';
 import type { PageQueryDto } from '../common/page-query.dto.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import { EventBus } from '../events/event-bus.js';
 import { toMessageDto } from '../messages/message.mapper.js';
 import { UsersService } from '../users/users.service.js';
@@ -44,6 +45,7 @@ function toChatDto(row: ChatRow): ChatDto {
 export class ChatsService {
   constructor(
     private readonly statements: PreparedStatements,
+    private readonly reads: ReplicaReads,
     private readonly usersService: UsersService,
     private readonly events: EventBus,
     private readonly outbox: OutboxSwitch,
@@ -51,7 +53,7 @@ export class ChatsService {
 
   async listChats(ownerId: number, query: PageQueryDto): Promise<ChatPageDto> {
     const before = query.cursor ? decodeCursor(query.cursor) : String(MAX_BIGINT);
-    const rows = await this.statements.rows(LIST_CHATS, [ownerId, before, query.limit + 1]);
+    const rows = await this.reads.read(ownerId, LIST_CHATS, [ownerId, before, query.limit + 1]);
     const page = keysetPage(rows, query.limit, (row) => row.last_message_id);
     return {
       chats: page.rows.map(toChatDto),
@@ -67,8 +69,8 @@ export class ChatsService {
     const { after, before, limit } = query;
     const rows =
       after !== undefined
-        ? await this.statements.rows(NEWER_PAGE, [...pair, after, limit + 1])
-        : await this.statements.rows(OLDER_PAGE, [...pair, before ?? String(MAX_BIGINT), limit + 1]);
+        ? await this.reads.read(userId, NEWER_PAGE, [...pair, after, limit + 1])
+        : await this.reads.read(userId, OLDER_PAGE, [...pair, before ?? String(MAX_BIGINT), limit + 1]);
     if (rows.length === 0) {
       await this.usersService.assertExists(peerId);
     }
@@ -81,7 +83,8 @@ export class ChatsService {
   /**
    * The chats of `ownerId`, and the messages of their conversations, that changed since the cursor `since` (a
    * transaction horizon), and the next cursor. Without `since`, or past SYNC_LIMIT changed chats or messages, only a
-   * cursor and `reset`: the client reloads GET /chat.
+   * cursor and `reset`: the client reloads GET /chat. On the primary: its cursor is a transaction horizon of the
+   * primary's (pg_snapshot_xmin), which a replica cannot give.
    */
   async syncChats(ownerId: number, since?: string): Promise<SyncPageDto> {
     const sinceXid = since === undefined ? String(MAX_BIGINT) : decodeCursor(since, 'sync1');
@@ -113,6 +116,7 @@ export class ChatsService {
       await this.usersService.assertExists(peerId);
       throw new NotFoundException('You have no chat with this user');
     }
+    await this.reads.afterWrite([ownerId]);
   }
 
   async markChatRead(
@@ -131,6 +135,7 @@ export class ChatsService {
       // Nothing was unread: a 404 if the sender does not exist, else nothing to announce.
       await this.usersService.assertExists(senderId);
     } else {
+      await this.reads.afterWrite([readerId, senderId]);
       const readUpTo = Number(marked.up_to_id);
       this.events.publish('chat.read', {
         readerId,

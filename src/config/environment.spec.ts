@@ -42,6 +42,24 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('reads replicas off by default, and their URLs as a list', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      DATABASE_REPLICA_URLS: [],
+      REPLICA_MAX_LAG_MS: 5_000,
+      REPLICA_POLL_INTERVAL_MS: 50,
+    });
+    expect(
+      validateEnvironment({ DATABASE_REPLICA_URLS: 'postgres://a:5433/parley, postgresql://b/parley,' })
+        .DATABASE_REPLICA_URLS,
+    ).toEqual(['postgres://a:5433/parley', 'postgresql://b/parley']);
+  });
+
+  it('refuses replicas with several workers and no Redis: a worker would not see the positions of another', () => {
+    const replicas = { DATABASE_REPLICA_URLS: 'postgres://a:5433/parley', WEB_CONCURRENCY: '2' };
+    expect(() => validateEnvironment(replicas)).toThrow('needs REDIS_URL');
+    expect(validateEnvironment({ ...replicas, REDIS_URL: 'redis://r:6379' }).WEB_CONCURRENCY).toBe(2);
+  });
+
   it('converts numeric strings', () => {
     expect(validateEnvironment({ PORT: '8080', TOKEN_TTL: '3600' })).toMatchObject({ PORT: 8080, TOKEN_TTL: 3600 });
   });
@@ -59,6 +77,8 @@ describe('validateEnvironment', () => {
     ['WEBHOOK_URLS', { WEBHOOK_URLS: 'https://hooks.example.com/a,ftp://files.example.com', WEBHOOK_SECRET: SECRET }],
     ['WEBHOOK_SECRET', { WEBHOOK_URLS: 'https://hooks.example.com/a' }],
     ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'not-a-secret' }],
+    ['DATABASE_REPLICA_URLS', { DATABASE_REPLICA_URLS: 'postgres://a/parley,mysql://b/parley' }],
+    ['REPLICA_POLL_INTERVAL_MS', { REPLICA_POLL_INTERVAL_MS: '1' }],
   ])('refuses a bad %s, naming it', (name, env) => {
     expect(() => validateEnvironment(env)).toThrow(new RegExp(name));
   });

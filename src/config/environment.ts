@@ -45,6 +45,25 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
   DATABASE_URL?: string;
 
+  /**
+   * Streaming replicas of DATABASE_URL that may serve reads, comma-separated postgres:// URLs; empty: every query on
+   * the primary, exactly as without replicas (docs/replicas.md).
+   */
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as string[]) : commaSeparated(value)))
+  @Matches(/^postgres(ql)?:\/\//, {
+    each: true,
+    message: 'DATABASE_REPLICA_URLS must be comma-separated postgres:// connection strings',
+  })
+  DATABASE_REPLICA_URLS: string[] = [];
+
+  /** A replica further behind the primary than this (ms) serves nobody: every read goes to another, or the primary. */
+  @IntSetting(0, 600_000)
+  REPLICA_MAX_LAG_MS = 5_000;
+
+  /** How often each process asks the primary and every replica how far their WAL is (ms). */
+  @IntSetting(10, 10_000)
+  REPLICA_POLL_INTERVAL_MS = 50;
+
   /** Where the embedded PostgreSQL keeps its data between runs. */
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
@@ -359,6 +378,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   if (env.STORAGE === 's3' && !(env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
     throw new Error('Invalid environment:\n  STORAGE=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  }
+  if (env.DATABASE_REPLICA_URLS.length > 0 && env.WEB_CONCURRENCY > 1 && !env.REDIS_URL) {
+    // Causal positions are kept in the process without Redis: a worker would not see another worker's writes.
+    throw new Error(
+      'Invalid environment:\n  DATABASE_REPLICA_URLS with WEB_CONCURRENCY > 1 needs REDIS_URL (where every worker sees the causal positions)',
+    );
   }
   if (env.WEBHOOK_URLS.length > 0 && !env.WEBHOOK_SECRET) {
     throw new Error('Invalid environment:\n  WEBHOOK_SECRET is required when WEBHOOK_URLS is set');

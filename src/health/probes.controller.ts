@@ -3,7 +3,7 @@
  * (restart it if not). /health/ready: send it traffic: the database answers,
  * every migration is applied (MIGRATIONS_RUN=false leaves that to a separate
  * job), Redis answers when REDIS_URL is set, and it is not draining. It also
- * reports the job queue (state, pending and failed jobs) without depending on it.
+ * reports the job queue (state, pending and failed jobs) and each read replica without depending on them.
  * GET /health stays as it was for existing clients.
  */
 import { Controller, Get, HttpCode, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
@@ -15,6 +15,8 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/caller/public.decorator.js';
 import type { Environment } from '../config/environment.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
+import type { ReplicaStatus } from '../database/replicas/replica-set.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { ProbeDto } from './probe.dto.js';
 import { Readiness } from './readiness.js';
@@ -32,6 +34,13 @@ function withinTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** e.g. `up, 12 ms behind`, `up, replay paused, 5300 ms behind`, `down: connect ECONNREFUSED 127.0.0.1:5433`. */
+function describeReplica(replica: ReplicaStatus): string {
+  if (!replica.up) return `down: ${replica.problem ?? 'not polled yet'}`;
+  const lag = replica.lagMs === undefined ? 'lag unknown' : `${replica.lagMs} ms behind`;
+  return `up, ${replica.paused ? 'replay paused, ' : ''}${lag}`;
+}
+
 @ApiTags('health')
 @Controller('health')
 export class ProbesController implements OnApplicationShutdown {
@@ -44,6 +53,7 @@ export class ProbesController implements OnApplicationShutdown {
   constructor(
     private readonly readiness: Readiness,
     private readonly queue: JobQueue,
+    private readonly replicas: ReplicaReads,
     @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<Environment, true>,
   ) {
@@ -112,6 +122,8 @@ export class ProbesController implements OnApplicationShutdown {
     }
     // Reported, never a reason to stop traffic: one instance with REDIS_URL set is a valid deployment.
     if (this.storageWarning) checks.storage = this.storageWarning;
+    // Reported, never a reason to stop traffic: without a replica the primary serves every read.
+    for (const replica of this.replicas.status()) checks[`replica ${replica.name}`] = describeReplica(replica);
     // Reported, never a reason to stop traffic: while the queue is down, events wait in the outbox.
     // Off (no channel configured): not reported, so the answer is what it was before offline reach.
     if (this.queue.state !== 'off') checks.queue = this.queue.state;

@@ -17,6 +17,7 @@ import {
 } from '../common/postgres-errors.js';
 import type { Environment } from '../config/environment.js';
 import { PreparedStatements, type StatementRunner } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import { EventBus } from '../events/event-bus.js';
 import type { MessageDto } from './dto/message.dto.js';
 import type { BroadcastResultDto } from './dto/broadcast-result.dto.js';
@@ -91,6 +92,7 @@ export class MessagesService {
 
   constructor(
     private readonly statements: PreparedStatements,
+    private readonly reads: ReplicaReads,
     private readonly events: EventBus,
     private readonly outbox: OutboxSwitch,
     config: ConfigService<Environment, true>,
@@ -129,6 +131,8 @@ export class MessagesService {
       // statement sees it), or when an attachment could not be taken.
       if (!row && clientKey) [row] = await this.statements.rows(FIND_BY_CLIENT_KEY, [senderId, clientKey]);
       if (!row) await this.explainUnattachable(senderId, attachmentIds);
+      // Before the answer and the live event: whoever hears of it next reads it, on a replica or the primary.
+      await this.reads.afterWrite([senderId, recipientId]);
       const message = toMessageDto(row);
       // Announced once: a replay returns what was announced the first time.
       if (!row.replayed) this.events.publish('message.sent', { message, originSocketId });
@@ -152,7 +156,11 @@ export class MessagesService {
     const [{ sent, created, skipped }] = await this.statements
       .rows(BROADCAST, [senderId, text, this.outbox.enabled])
       .catch(rethrowRefusal);
-    if (sent > 0) this.events.publish('broadcast.sent', { senderId, text, created, skippedUserIds: skipped });
+    if (sent > 0) {
+      // Everyone's next read must see it: one global position rather than one per user.
+      await this.reads.afterWrite('everyone');
+      this.events.publish('broadcast.sent', { senderId, text, created, skippedUserIds: skipped });
+    }
     return { sent };
   }
 
@@ -161,7 +169,7 @@ export class MessagesService {
     const [row] = await this.statements
       .rows(EDIT, [messageId, callerId, text, this.editWindowSeconds, this.outbox.enabled])
       .catch(rethrowRefusal);
-    if (row) return this.announceUpdate(toMessageDto(row), originSocketId);
+    if (row) return await this.announceUpdate(toMessageDto(row), originSocketId);
     const current = await this.findForSender(callerId, messageId, {
       action: 'edit',
       windowSeconds: this.editWindowSeconds,
@@ -179,7 +187,7 @@ export class MessagesService {
       this.outbox.enabled,
     ]);
     if (row) {
-      this.announceDelete(row, originSocketId);
+      await this.announceDelete(row, originSocketId);
       return;
     }
     // Nothing deleted: already a tombstone (fine), or not the caller's to delete.
@@ -196,7 +204,7 @@ export class MessagesService {
       const [row] = await tx.rows(DELETE_AS_MODERATOR, [messageId, this.outbox.enabled]);
       return { deleted: row, result: await alongside(tx) };
     });
-    if (deleted) this.announceDelete(deleted, undefined);
+    if (deleted) await this.announceDelete(deleted, undefined);
     return result;
   }
 
@@ -209,7 +217,7 @@ export class MessagesService {
         .rows(ADD_REACTION, [messageId, callerId, emoji, MAX_REACTIONS_PER_USER, this.outbox.enabled])
         .catch(rethrowRefusal);
       if (row) {
-        this.announceUpdate(toMessageDto(row), originSocketId);
+        await this.announceUpdate(toMessageDto(row), originSocketId);
         return;
       }
       const current = await this.findVisible(callerId, messageId);
@@ -226,11 +234,13 @@ export class MessagesService {
   /** Removes the caller's reaction; removing one that is not there changes nothing. */
   async removeReaction(callerId: number, messageId: number, emoji: string, originSocketId?: string): Promise<void> {
     const [row] = await this.statements.rows(REMOVE_REACTION, [messageId, callerId, emoji, this.outbox.enabled]);
-    if (row) this.announceUpdate(toMessageDto(row), originSocketId);
+    if (row) await this.announceUpdate(toMessageDto(row), originSocketId);
     else await this.findVisible(callerId, messageId);
   }
 
-  private announceDelete(row: DeletedRow, originSocketId: string | undefined): void {
+  /** Records the position of both users of the conversation (ReplicaReads.afterWrite), then announces. */
+  private async announceDelete(row: DeletedRow, originSocketId: string | undefined): Promise<void> {
+    await this.reads.afterWrite([row.sender_id, row.recipient_id]);
     this.events.publish('message.deleted', {
       id: Number(row.id),
       senderId: row.sender_id,
@@ -240,7 +250,9 @@ export class MessagesService {
     });
   }
 
-  private announceUpdate(message: MessageDto, originSocketId: string | undefined): MessageDto {
+  /** Records the position of both users of the conversation (ReplicaReads.afterWrite), then announces. */
+  private async announceUpdate(message: MessageDto, originSocketId: string | undefined): Promise<MessageDto> {
+    await this.reads.afterWrite([message.sender_id, message.recipient_id]);
     this.events.publish('message.updated', { message, originSocketId });
     return message;
   }

@@ -8,6 +8,10 @@ export const observers: {
   statement?: (name: string, seconds: number) => void;
   /** A request was refused with 429 by the limits of `group`. */
   rateLimited?: (group: string) => void;
+  /** A read that may use a replica (DATABASE_REPLICA_URLS set) ran on `target`. */
+  read?: (target: 'primary' | 'replica') => void;
+  /** Such a read ran on the primary, and why (src/database/replicas/replica-set.ts: FallbackReason). */
+  readFallback?: (reason: string) => void;
   /** A push or a webhook delivery attempt ended with `outcome` (src/notifications). */
   delivery?: (channel: 'push' | 'webhook', outcome: string) => void;
 } = {};

@@ -26,6 +26,16 @@ export interface WorkerMetrics {
   watchSockets: (count: () => number) => void;
   /** The job queue's depths, read at scrape time; undefined while the queue is off. */
   watchQueue: (depths: () => Promise<QueueDepth[]> | undefined) => void;
+  /** Each replica's state, read at scrape time; empty without DATABASE_REPLICA_URLS. */
+  watchReplicas: (status: () => ReplicaGauge[]) => void;
+}
+
+/** What the replica gauges read of one replica (src/database/replicas: ReplicaStatus). */
+interface ReplicaGauge {
+  name: string;
+  up: boolean;
+  /** At most this far behind the primary; undefined while unknown. */
+  lagMs?: number;
 }
 
 /**
@@ -120,6 +130,41 @@ export async function collectMetrics(): Promise<WorkerMetrics> {
     labelNames: ['channel', 'outcome'] as const,
   });
   observers.delivery = (channel, outcome) => deliveries.inc({ channel, outcome });
+  const reads = new prom.Counter({
+    name: 'db_reads_total',
+    help: 'Reads that may use a replica (DATABASE_REPLICA_URLS), by where they ran: primary or replica',
+    labelNames: ['target'] as const,
+  });
+  const fallbacks = new prom.Counter({
+    name: 'db_read_fallbacks_total',
+    help: 'Such reads run on the primary, by reason (replica_down, replica_lagging, behind_position, position_unknown, recovery_conflict, replica_error)',
+    labelNames: ['reason'] as const,
+  });
+  observers.read = (target) => reads.inc({ target });
+  observers.readFallback = (reason) => fallbacks.inc({ reason });
+  let replicas: () => ReplicaGauge[] = () => [];
+  // Every worker polls the same replicas: the primary keeps the worst figure, not their sum.
+  new prom.Gauge({
+    name: 'db_replica_lag_seconds',
+    help: 'How far each replica is behind the primary, at most (absent while unknown: down or not yet compared)',
+    labelNames: ['replica'] as const,
+    aggregator: 'max',
+    collect() {
+      this.reset();
+      for (const replica of replicas()) {
+        if (replica.lagMs !== undefined) this.set({ replica: replica.name }, replica.lagMs / 1000);
+      }
+    },
+  });
+  new prom.Gauge({
+    name: 'db_replica_up',
+    help: '1 while a replica answers its polls and is in recovery, 0 while it is skipped',
+    labelNames: ['replica'] as const,
+    aggregator: 'min',
+    collect() {
+      for (const replica of replicas()) this.set({ replica: replica.name }, replica.up ? 1 : 0);
+    },
+  });
   let queue: () => Promise<QueueDepth[]> | undefined = () => undefined;
   // Both queue gauges are collected in one scrape: they share one read of the queue, not one each.
   let scrape: { at: number; depths: Promise<QueueDepth[]> } | undefined;
@@ -155,6 +200,7 @@ export async function collectMetrics(): Promise<WorkerMetrics> {
     watchPool: (source) => (pool = source),
     watchSockets: (count) => (sockets = count),
     watchQueue: (depths) => (queue = depths),
+    watchReplicas: (status) => (replicas = status),
   };
 }
 

@@ -3,6 +3,7 @@ import type { AuthUser } from '../common/caller/auth-user.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { keysetPage } from '../common/keyset-page.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import type { CurrentUserDto } from './dto/current-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto.js';
 import type { UserPageDto } from './dto/user-page.dto.js';
@@ -10,12 +11,15 @@ import { LIST_USERS, USER_EXISTS } from './user.queries.js';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly statements: PreparedStatements) {}
+  constructor(
+    private readonly statements: PreparedStatements,
+    private readonly reads: ReplicaReads,
+  ) {}
 
   /** Everyone but the caller, in id order (keyset paging on the primary key). */
   async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
     const after = query.cursor ? decodeCursor(query.cursor) : '0';
-    const rows = await this.statements.rows(LIST_USERS[query.type], [after, callerId, query.limit + 1]);
+    const rows = await this.reads.read(callerId, LIST_USERS[query.type], [after, callerId, query.limit + 1]);
     const page = keysetPage(rows, query.limit, (row) => row.id);
     return {
       users: page.rows.map((row) => ({
@@ -28,7 +32,7 @@ export class UsersService {
     };
   }
 
-  /** The profile the token guard already read with the session: no query of its own. */
+  /** The profile the token guard already read with the session (on the primary): no query of its own. */
   getCurrentUser(caller: AuthUser): CurrentUserDto {
     return { id: caller.id, username: caller.username, email: caller.email, created_at: caller.createdAt };
   }
