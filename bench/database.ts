@@ -19,8 +19,12 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** `database`: a name of its own lets the realtime bench run beside the REST one. */
-export async function createBenchDatabase(database = DATABASE): Promise<BenchDatabase> {
-  let serverUrl = process.env.DATABASE_URL;
+/** `server`: a server of the run's own (the replica mode's primary) instead of DATABASE_URL's. */
+export async function createBenchDatabase(
+  database = DATABASE,
+  server: string | undefined = process.env.DATABASE_URL,
+): Promise<BenchDatabase> {
+  let serverUrl = server;
   let stop = () => Promise.resolve();
   if (!serverUrl) {
     const embedded = await startEmbeddedPostgres('.data/postgres-bench');

@@ -24,6 +24,8 @@ export interface BenchOptions {
   attachmentsOnly: boolean;
   /** Only what search indexing costs the send rows (bench/search-cost.ts). */
   searchCostOnly: boolean;
+  /** Only the replica comparison (bench/replica.ts), on a primary and a streaming replica made for the run. */
+  replica: boolean;
   loadGenerator: LoadGenerator;
   /** How long the service sits idle before the after-idle second (30 s; 2 s with --smoke, so CI stays quick). */
   idleSeconds: number;
@@ -37,6 +39,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'observability-only': { type: 'boolean', default: false },
       'attachments-only': { type: 'boolean', default: false },
       'search-cost-only': { type: 'boolean', default: false },
+      replica: { type: 'boolean', default: false },
       users: { type: 'string' },
       messages: { type: 'string' },
       concurrency: { type: 'string' },
@@ -69,6 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       observabilityOnly: values['observability-only'] ?? false,
       attachmentsOnly: values['attachments-only'] ?? false,
       searchCostOnly: values['search-cost-only'] ?? false,
+      replica: values.replica ?? false,
       loadGenerator,
       idleSeconds: number(values['idle-seconds'], 2),
     };
@@ -88,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     observabilityOnly: values['observability-only'] ?? false,
     attachmentsOnly: values['attachments-only'] ?? false,
     searchCostOnly: values['search-cost-only'] ?? false,
+    replica: values.replica ?? false,
     loadGenerator,
     idleSeconds: number(values['idle-seconds'], 30),
   };

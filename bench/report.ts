@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load-types.js';
 import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
+import type { ReplicaRow } from './replica.js';
 import type { SearchCostRow } from './search-cost.js';
 import { type FreshnessRow, SEARCH_USER_MESSAGES, type SearchRow } from './search.js';
 
@@ -50,6 +51,8 @@ export interface BenchReport {
   observability: ObservabilityRow[];
   /** The send rows with the search indexer off and on (bench/search-cost.ts). */
   searchCost: SearchCostRow[];
+  /** Reads and the send on the primary alone and with a streaming replica (bench/replica.ts). */
+  replica: ReplicaRow[];
   /** Uploads, downloads and memory under concurrent uploads (bench/attachments.ts). */
   attachments: AttachmentsRow | null;
 }
@@ -161,6 +164,24 @@ export function toMarkdown(report: BenchReport): string {
           `${fixed((100 * row.on.requestsPerSecond) / row.off.requestsPerSecond, 0)}% | ` +
           `${milliseconds(row.on.p50)} (${milliseconds(row.off.p50)}) | ${milliseconds(row.on.p99)} (${milliseconds(row.off.p99)}) | ` +
           `${fixed(row.indexerCorePercent, 0)}% |`,
+      ),
+      '',
+    );
+  }
+  if (report.replica.length > 0) {
+    lines.push(
+      'Read replica (`--replica`: a primary and a streaming replica made for the run on loopback, on the same two ' +
+        'cores; one copy of the service at a time, DATABASE_REPLICA_URLS unset then set, alternating rounds, medians; ' +
+        'both with Redis):',
+      '',
+      '| endpoint | primary alone req/s | with a replica req/s | with / alone | p50 ms with (alone) | reads on the replica |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...report.replica.map(
+        (row) =>
+          `| ${row.endpoint} | ${fixed(row.primaryAlone.requestsPerSecond, 0)} | ${fixed(row.withReplica.requestsPerSecond, 0)} | ` +
+          `${fixed((100 * row.withReplica.requestsPerSecond) / row.primaryAlone.requestsPerSecond, 0)}% | ` +
+          `${milliseconds(row.withReplica.p50)} (${milliseconds(row.primaryAlone.p50)}) | ` +
+          `${row.replicaShare === null ? '–' : `${fixed(100 * row.replicaShare, 0)}%`} |`,
       ),
       '',
     );

@@ -27,7 +27,9 @@ import {
 } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
 import { startService } from './service.js';
+import { measureReplica } from './replica.js';
 import { measureSearchCost } from './search-cost.js';
+import { type ReplicaCluster, startReplicaCluster } from '../test/support/replica-cluster.js';
 import { measureFreshness, measureSearch, prepareSearch } from './search.js';
 
 // Database connections on each side: the baseline's pool, and the service's pools across its workers.
@@ -225,6 +227,7 @@ async function fullRun(
   storageDir: string,
   pool: pg.Pool,
   report: BenchReport,
+  replica?: ReplicaCluster,
 ): Promise<void> {
   await timed('seed', () => seed(pool, options));
   const scenarios = buildScenarios({
@@ -238,6 +241,28 @@ async function fullRun(
   }
   if (options.searchCostOnly) {
     await reportSearchCost(options, storageDir, databaseUrl, pool, scenarios, report);
+    return;
+  }
+  if (replica) {
+    await timed('replica catching up', () => replica.waitForReplay(600_000));
+    const replicaUrl = new URL(databaseUrl);
+    replicaUrl.port = new URL(replica.replicaUrl).port;
+    const rows = [scenarios.chatList, scenarios.latestHistory, scenarios.activeUsers, scenarios.send];
+    report.replica = await measureReplica(
+      options,
+      databaseUrl,
+      replicaUrl.toString(),
+      process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/10',
+      rows,
+      serviceEnv(options, storageDir),
+    );
+    for (const row of report.replica) {
+      log(
+        `${row.endpoint}: primary alone ${row.primaryAlone.requestsPerSecond.toFixed(0)}, with a replica ` +
+          `${row.withReplica.requestsPerSecond.toFixed(0)} req/s` +
+          (row.replicaShare === null ? '' : `, ${(100 * row.replicaShare).toFixed(0)}% of its reads on the replica`),
+      );
+    }
     return;
   }
   const service = await startService(databaseUrl, serviceEnv(options, storageDir));
@@ -305,7 +330,9 @@ async function fullRun(
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const database = await timed('database', () => createBenchDatabase());
+  // The replica mode's own primary and streaming replica, on loopback (they replace DATABASE_URL's server).
+  const replica = options.replica ? await timed('primary and replica', () => startReplicaCluster()) : undefined;
+  const database = await timed('database', () => createBenchDatabase(undefined, replica?.primaryUrl));
   const pool = reportPgErrors(new pg.Pool({ connectionString: database.url, max: POOL_SIZE }));
   const storageDir = await mkdtemp(join(tmpdir(), 'parley-bench-storage-'));
   const report: BenchReport = {
@@ -336,14 +363,16 @@ async function main(): Promise<void> {
     afterIdle: [],
     observability: [],
     searchCost: [],
+    replica: [],
     attachments: null,
   };
   try {
     if (options.growth) await growthCurve(options, database.url, storageDir, pool, report);
-    else await fullRun(options, database.url, storageDir, pool, report);
+    else await fullRun(options, database.url, storageDir, pool, report, replica);
   } finally {
     await pool.end();
     await database.stop();
+    await replica?.stop();
     await rm(storageDir, { recursive: true, force: true });
   }
   const name = options.smoke
@@ -356,7 +385,9 @@ async function main(): Promise<void> {
           ? 'attachments'
           : options.searchCostOnly
             ? 'search-cost'
-            : 'full';
+            : options.replica
+              ? 'replica'
+              : 'full';
   console.log(`\n${writeReport(report, name)}`);
   const failures =
     report.endpoints.reduce((sum, row) => sum + row.service.failures, 0) +
@@ -367,6 +398,7 @@ async function main(): Promise<void> {
       0,
     ) +
     report.searchCost.reduce((sum, row) => sum + row.off.failures + row.on.failures, 0) +
+    report.replica.reduce((sum, row) => sum + row.primaryAlone.failures + row.withReplica.failures, 0) +
     (report.attachments
       ? report.attachments.upload.failures +
         report.attachments.download.failures +
