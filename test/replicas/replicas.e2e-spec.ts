@@ -5,6 +5,7 @@
  * themselves (observability/metrics.ts), read from prom-client's registry.
  */
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import * as prom from 'prom-client';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../../src/database/prepared-statements.js';
@@ -38,6 +39,23 @@ async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000)
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+}
+
+interface SyncPage {
+  chats: { user_id: number; unread_count: number; last_message: MessageBody }[];
+  messages: MessageBody[];
+  next_cursor: string;
+  reset: boolean;
+}
+
+async function sync(app: TestApp, user: TestUser, since?: string): Promise<SyncPage> {
+  const response = await app
+    .api()
+    .get('/sync')
+    .query(since === undefined ? {} : { since })
+    .set(bearer(user))
+    .expect(200);
+  return response.body as SyncPage;
 }
 
 async function history(app: TestApp, reader: TestUser, peer: TestUser): Promise<MessageBody[]> {
@@ -162,6 +180,88 @@ describe('reads on a streaming replica', () => {
     expect((await lag?.get())?.values).toEqual([{ labels: { replica: name.slice(8) }, value: expect.any(Number) }]);
   });
 
+  it('/sync never gives a cursor and then an older state: what it announced, the chat list and history show at once', async () => {
+    // Bob syncs and reads on the instance that did not write; replay alternates paused and caught up.
+    let cursor = (await sync(second, bob)).next_cursor;
+    const announced = new Set<number>();
+    try {
+      for (let round = 0; round < 6; round += 1) {
+        if (round % 2 === 0) await cluster.pauseReplay();
+        else {
+          await cluster.resumeReplay();
+          await replicaInUse(second);
+        }
+        // A send, then its edit: an older state would show no message, or its first text.
+        const sent = await sendMessage(first, alice, bob, `sync round ${round}`);
+        const text = `sync round ${round}, edited`;
+        await first.api().patch(`/messages/${sent.id}`).set(bearer(alice)).send({ message: text }).expect(200);
+        const page = await sync(second, bob, cursor);
+        expect(page.reset).toBe(false);
+        // The edit is announced, and nothing announced before is announced again.
+        const ids = page.messages.map((message) => message.id);
+        expect(ids.filter((id) => announced.has(id))).toEqual([]);
+        expect(page.messages).toEqual([expect.objectContaining({ id: sent.id, message: text })]);
+        ids.forEach((id) => announced.add(id));
+        const chat = page.chats.find((entry) => entry.user_id === alice.id);
+        expect(chat).toMatchObject({ last_message: { id: sent.id, message: text } });
+        // Read right after, wherever it is routed: never behind what /sync just said.
+        const list = await second.api().get('/chat').set(bearer(bob)).expect(200);
+        expect(list.body.chats.find((entry: { user_id: number }) => entry.user_id === alice.id)).toMatchObject({
+          unread_count: chat?.unread_count,
+          last_message: { id: sent.id, message: text },
+        });
+        expect((await history(second, bob, alice)).at(-1)).toMatchObject({ id: sent.id, message: text });
+        cursor = page.next_cursor;
+      }
+      // Caught up: the same cursor again announces nothing.
+      expect((await sync(second, bob, cursor)).messages).toEqual([]);
+    } finally {
+      await cluster.resumeReplay();
+    }
+  });
+
+  it('a read the replica cancels for a recovery conflict (SQLSTATE 40001) runs again on the primary: 200, never 500', async () => {
+    // The replica cancels a query in replay's way at once, instead of holding replay back for up to 30 s first.
+    await cluster.onReplica('ALTER SYSTEM SET max_standby_streaming_delay = 0');
+    await cluster.onReplica('SELECT pg_reload_conf()');
+    const conflictsOnReplica = async () =>
+      Number(
+        (
+          await cluster.onReplica<{ lock: string }>(
+            "SELECT confl_lock AS lock FROM pg_stat_database_conflicts WHERE datname = 'postgres'",
+          )
+        ).lock,
+      );
+    const cancelledBefore = await conflictsOnReplica();
+    await replicaInUse(first);
+    await replicaInUse(second);
+    const retried = await fallbacks('recovery_conflict');
+    // Each transaction, replayed on the replica, takes an ACCESS EXCLUSIVE lock on messages: a history read that
+    // holds its share lock there at that moment is cancelled "due to conflict with recovery".
+    const locker = new pg.Client({ connectionString: cluster.primaryUrl });
+    await locker.connect();
+    const statuses: number[] = [];
+    let running = true;
+    const locking = (async () => {
+      while (running) await locker.query('BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE; COMMIT');
+    })();
+    const readers = [first, second, first, second].map(async (app) => {
+      while (running) statuses.push((await app.api().get(`/chat/${bob.id}`).set(bearer(alice))).status);
+    });
+    try {
+      // Until the replica itself has cancelled a few: real cancellations by replay, whatever the app made of them.
+      await eventually(async () => expect(await conflictsOnReplica()).toBeGreaterThan(cancelledBefore + 2), 30_000);
+    } finally {
+      running = false;
+      await Promise.all([locking, ...readers]);
+      await locker.end();
+      await cluster.onReplica('ALTER SYSTEM RESET max_standby_streaming_delay');
+      await cluster.onReplica('SELECT pg_reload_conf()');
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(await fallbacks('recovery_conflict')).toBeGreaterThan(retried);
+  }, 60_000);
+
   it('a replica killed mid-run: every request succeeds, from the primary, and readiness still answers 200', async () => {
     // An instance that polls once in a long while: after the kill it still sends reads to the dead replica, so
     // they fail there and are run again on the primary (a fast poller would mostly skip it first). Seen caught up
@@ -187,7 +287,7 @@ describe('reads on a streaming replica', () => {
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(await fallbacks('replica_error')).toBeGreaterThan(failed);
     // After the kill, the slow instance answers from the primary, with what the replica had.
-    expect((await history(slow, alice, bob)).at(-1)).toMatchObject({ message: 'to everyone' });
+    expect((await history(slow, alice, bob)).at(-1)).toMatchObject({ message: 'sync round 5, edited' });
     const ready = await first.api().get('/health/ready').expect(200);
     expect(ready.body.checks[`replica 127.0.0.1:${new URL(cluster.replicaUrl).port}/postgres`]).toMatch(/^down: /);
   }, 60_000);

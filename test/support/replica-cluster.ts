@@ -33,6 +33,8 @@ export interface ReplicaCluster {
   resumeReplay(): Promise<void>;
   /** Waits until the replica has replayed everything the primary had written when this was called. */
   waitForReplay(timeoutMs?: number): Promise<void>;
+  /** One statement on the replica (its first row), as a superuser: to change a setting, or read its statistics. */
+  onReplica<T = Record<string, unknown>>(sql: string): Promise<T>;
   /** `pg_ctl stop -m immediate` on the replica: as if its machine died. */
   killReplica(): Promise<void>;
   /** Both servers stopped, their directories removed. */
@@ -47,15 +49,19 @@ async function pgBinary(name: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-async function oneValue<T>(url: string, sql: string, parameters: unknown[] = []): Promise<T> {
+async function firstRow<T>(url: string, sql: string, parameters: unknown[] = []): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query<{ value: T }>(sql, parameters);
-    return result.rows[0].value;
+    const result = await client.query(sql, parameters);
+    return result.rows[0] as T;
   } finally {
     await client.end();
   }
+}
+
+async function oneValue<T>(url: string, sql: string, parameters: unknown[] = []): Promise<T> {
+  return (await firstRow<{ value: T }>(url, sql, parameters)).value;
 }
 
 /** As the postgres OS user when this process is root, so the files keep their owner. */
@@ -184,6 +190,7 @@ export async function startReplicaCluster(): Promise<ReplicaCluster> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    onReplica: (sql) => firstRow(replicaUrl, sql),
     async killReplica() {
       await pgBinary('pg_ctl', ['-D', replicaDir, '-m', 'immediate', '-w', 'stop']);
       replicaRunning = false;
