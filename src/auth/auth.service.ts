@@ -5,6 +5,7 @@ import type { AuthUser } from '../common/caller/auth-user.js';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '../common/postgres-errors.js';
 import type { Environment } from '../config/environment.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import type { CurrentUserDto } from '../users/dto/current-user.dto.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly statements: PreparedStatements,
     private readonly events: EventBus,
     private readonly outbox: OutboxSwitch,
+    private readonly reads: ReplicaReads,
     config: ConfigService<Environment, true>,
   ) {
     this.tokenTtlSeconds = config.get('TOKEN_TTL', { infer: true });
@@ -60,6 +62,8 @@ export class AuthService {
         this.tokenTtlSeconds,
         this.outbox.enabled,
       ]);
+      // A new user, active: GET /users of everyone else lists them from here on (docs/replicas.md).
+      await this.reads.afterWrite('directory');
       return { token, user: toCurrentUserDto(user) };
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
@@ -80,16 +84,19 @@ export class AuthService {
     if (user.suspended) throw new ForbiddenException('This account is suspended');
     const token = generateToken();
     await this.statements.rows(OPEN_SESSION, [user.user_id, hashToken(token), this.tokenTtlSeconds]);
+    await this.reads.afterWrite('directory');
     return { token, user: toCurrentUserDto(user) };
   }
 
   async logout(sessionId: string): Promise<void> {
     await this.statements.rows(CLOSE_SESSION, [sessionId]);
+    await this.reads.afterWrite('directory');
     this.events.publish('session.revoked', { sessionId, reason: 'logout' });
   }
 
   async logoutEverywhere(userId: number): Promise<void> {
     await this.statements.rows(CLOSE_ALL_SESSIONS, [userId]);
+    await this.reads.afterWrite('directory');
     this.events.publish('user.sessions.revoked', { userId, reason: 'logout_all' });
   }
 

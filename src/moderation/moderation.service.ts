@@ -20,6 +20,7 @@ import {
   UNSUSPEND,
 } from './moderation.queries.js';
 import { OutboxSwitch } from '../outbox/outbox-switch.js';
+import { ReplicaReads } from '../database/replicas/replica-reads.js';
 
 function toReportDto(row: ReportRow): ReportDto {
   return {
@@ -58,6 +59,7 @@ export class ModerationService {
     private readonly messages: MessagesService,
     private readonly users: UsersService,
     private readonly outbox: OutboxSwitch,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /** Stores a report with its evidence; it blocks nothing and tells the reported user nothing. */
@@ -115,6 +117,7 @@ export class ModerationService {
     if (report.reported_user_id === moderatorId) throw new BadRequestException('You cannot suspend yourself');
     const row = await this.statements.row(RESOLVE_BY_SUSPENDING, params);
     if (!row) throw this.alreadyResolved();
+    await this.reads.afterWrite('directory'); // its sessions ended: no longer active in GET /users
     // After the commit: every instance ends the account's sockets (session.revoked, then a disconnect).
     this.events.publish('user.sessions.revoked', { userId: row.reported_user_id, reason: 'suspended' });
   }

@@ -19,7 +19,12 @@ export class UsersService {
   /** Everyone but the caller, in id order (keyset paging on the primary key). */
   async listUsers(callerId: number, query: ListUsersQueryDto): Promise<UserPageDto> {
     const after = query.cursor ? decodeCursor(query.cursor) : '0';
-    const rows = await this.reads.read(callerId, LIST_USERS[query.type], [after, callerId, query.limit + 1]);
+    const rows = await this.reads.read(
+      callerId,
+      LIST_USERS[query.type],
+      [after, callerId, query.limit + 1],
+      'directory',
+    );
     const page = keysetPage(rows, query.limit, (row) => row.id);
     return {
       users: page.rows.map((row) => ({

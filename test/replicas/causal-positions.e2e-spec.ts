@@ -33,4 +33,14 @@ describe('causal positions in Redis', () => {
     expect(await positions.positionOf(1)).toBe(parseLsn('20/0'));
     expect(await positions.positionOf(99)).toBe(parseLsn('20/0'));
   });
+
+  it("count the directory's position only for reads of the directory", async () => {
+    await redis.flushdb();
+    const positions = new RedisPositions(redis, 30_000);
+    await positions.record([1], parseLsn('30/0'));
+    await positions.record('directory', parseLsn('31/0'));
+    expect(await positions.positionOf(1)).toBe(parseLsn('30/0'));
+    expect(await positions.positionOf(1, 'directory')).toBe(parseLsn('31/0'));
+    expect(await positions.positionOf(2, 'directory')).toBe(parseLsn('31/0'));
+  });
 });

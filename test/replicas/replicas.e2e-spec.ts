@@ -163,6 +163,29 @@ describe('reads on a streaming replica', () => {
     expect(await fallbacks('behind_position')).toBe(behind + 1);
   });
 
+  it("a signup, a login and a logout while replay is paused: everyone's GET /users shows them at once", async () => {
+    const listed = async (reader: TestUser) => {
+      const response = await second.api().get('/users').query({ limit: 100 }).set(bearer(reader)).expect(200);
+      return response.body.users as { id: number; active: boolean }[];
+    };
+    await cluster.pauseReplay(); // still paused after the broadcast's test, and paused when run alone
+    const behind = await fallbacks('behind_position');
+    // Dave signs up on the first instance; Carol, who has written nothing, lists users on the second.
+    const dave = await signupUser(first);
+    expect((await listed(carol)).find((user) => user.id === dave.id)).toMatchObject({ active: true });
+    await first.api().post('/logout').set(bearer(dave)).expect(204);
+    expect((await listed(carol)).find((user) => user.id === dave.id)).toMatchObject({ active: false });
+    const login = await first
+      .api()
+      .post('/login')
+      .send({ username: dave.username, password: dave.password })
+      .expect(200);
+    expect((await listed(carol)).find((user) => user.id === dave.id)).toMatchObject({ active: true });
+    expect(login.body.token).toEqual(expect.any(String));
+    // Answered by the primary: the paused replica has none of the three.
+    expect(await fallbacks('behind_position')).toBe(behind + 3);
+  });
+
   it('resumed, the replica serves those reads again, and readiness reports it', async () => {
     await cluster.resumeReplay();
     await replicaInUse(first);

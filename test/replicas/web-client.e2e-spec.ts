@@ -128,14 +128,13 @@ describe('the web client on two instances reading from a replica that is paused 
     const [aliceWeb, bobWeb] = [await instance(), await instance()];
     const alice = await openPage(aliceWeb);
     const bob = await openPage(bobWeb);
-    await signUp(alice.page, 'alice_replica');
-    await signUp(bob.page, 'bob_replica');
-    // Both signups replayed (a signup concerns no one else: others see it within the lag bound, docs/replicas.md).
     await replicaServing();
-
     await cluster.pauseReplay();
     const primaryReads = await readsOn('primary');
-    // Alice finds Bob and writes; Bob, on the other instance, sees it live and unread.
+    await signUp(alice.page, 'alice_replica');
+    await signUp(bob.page, 'bob_replica');
+    // Alice finds Bob among the people online (the replica has not replayed his signup: the directory's position
+    // sends her list to the primary) and writes; Bob, on the other instance, sees it live and unread.
     await alice.page.getByRole('button', { name: 'Start a chat' }).click();
     await alice.page.getByRole('list', { name: 'Online now' }).getByRole('button', { name: 'bob_replica' }).click();
     await send(alice.page, 'Hello, bob');

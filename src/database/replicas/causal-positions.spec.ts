@@ -20,6 +20,15 @@ describe('causal positions in the process', () => {
     expect(await positions.positionOf(1)).toBe(300n);
   });
 
+  it("count the directory's position only for reads of the directory", async () => {
+    const positions = new MemoryPositions(30_000);
+    await positions.record([1], 100n);
+    await positions.record('directory', 250n);
+    expect(await positions.positionOf(1)).toBe(100n);
+    expect(await positions.positionOf(1, 'directory')).toBe(250n);
+    expect(await positions.positionOf(7, 'directory')).toBe(250n);
+  });
+
   it('expire, after a time longer than any replica still serving may lag', async () => {
     expect(positionTtlMs(5_000)).toBe(30_000);
     expect(positionTtlMs(60_000)).toBe(121_000);

@@ -1,7 +1,9 @@
 /*
  * Causal positions: for each user, the WAL position of the last commit that concerned them (their own writes and
  * the writes addressed to them), and one global position for writes that concern everyone (a broadcast). A read
- * for a user may run on a replica only once that replica has replayed past the greater of the two.
+ * for a user may run on a replica only once that replica has replayed past the greater of the two. Reads of the
+ * user directory (GET /users) also wait for the directory's position: the last signup, login or logout, which
+ * changes who is listed, and as what, for every reader, but changes no one's chats.
  *
  * Kept in Redis when REDIS_URL is set, so a write on one instance is honoured by a read on any other (as GitLab's
  * load balancer keeps its write locations); in this process otherwise (one instance, one worker: the environment
@@ -11,14 +13,17 @@
 import type { Redis } from 'ioredis';
 import { fromLsnKey, lsnKey } from './lsn.js';
 
-/** Who a write concerns: these users, or everyone. */
-export type Concerned = readonly number[] | 'everyone';
+/** Who a write concerns: these users, everyone, or whoever reads the user directory. */
+export type Concerned = readonly number[] | 'everyone' | 'directory';
+
+/** A read of something shared, which waits for that thing's position too. */
+export type SharedRead = 'directory';
 
 export interface CausalPositions {
   /** Raises the position of everyone `concerned` to `lsn` (never lowers one). */
   record(concerned: Concerned, lsn: bigint): Promise<void>;
-  /** The greater of the user's position and the global one; 0n when neither is recorded. */
-  positionOf(userId: number): Promise<bigint>;
+  /** The greatest of the user's position, the global one and `shared`'s; 0n when none is recorded. */
+  positionOf(userId: number, shared?: SharedRead): Promise<bigint>;
 }
 
 /**
@@ -31,7 +36,14 @@ export function positionTtlMs(maxLagMs: number): number {
 }
 
 const GLOBAL_KEY = 'parley:lsn:all';
+const DIRECTORY_KEY = 'parley:lsn:directory';
 const userKey = (userId: number) => `parley:lsn:user:${userId}`;
+
+function keysOf(concerned: Concerned): string[] {
+  if (concerned === 'everyone') return [GLOBAL_KEY];
+  if (concerned === 'directory') return [DIRECTORY_KEY];
+  return concerned.map(userKey);
+}
 
 // Raise, never lower: two writes of one user on two instances may record their positions in either order.
 // Positions are fixed-width hexadecimal (lsnKey), so comparing them as strings compares the positions.
@@ -53,12 +65,14 @@ export class RedisPositions implements CausalPositions {
   ) {}
 
   async record(concerned: Concerned, lsn: bigint): Promise<void> {
-    const keys = concerned === 'everyone' ? [GLOBAL_KEY] : concerned.map(userKey);
+    const keys = keysOf(concerned);
     if (keys.length > 0) await this.redis.eval(RAISE, keys.length, ...keys, lsnKey(lsn), this.ttlMs);
   }
 
-  async positionOf(userId: number): Promise<bigint> {
-    const values = await this.redis.mget(userKey(userId), GLOBAL_KEY);
+  async positionOf(userId: number, shared?: SharedRead): Promise<bigint> {
+    const keys = [userKey(userId), GLOBAL_KEY];
+    if (shared === 'directory') keys.push(DIRECTORY_KEY);
+    const values = await this.redis.mget(keys);
     return values.reduce((max, value) => (value !== null && fromLsnKey(value) > max ? fromLsnKey(value) : max), 0n);
   }
 }
@@ -71,6 +85,7 @@ interface Held {
 export class MemoryPositions implements CausalPositions {
   private readonly users = new Map<number, Held>();
   private everyone: Held | undefined;
+  private directory: Held | undefined;
   private nextSweep = 0;
 
   constructor(private readonly ttlMs: number) {}
@@ -80,6 +95,8 @@ export class MemoryPositions implements CausalPositions {
     const held = { lsn, expiresAt: now + this.ttlMs };
     if (concerned === 'everyone') {
       this.everyone = raised(this.everyone, held, now);
+    } else if (concerned === 'directory') {
+      this.directory = raised(this.directory, held, now);
     } else {
       for (const userId of concerned) this.users.set(userId, raised(this.users.get(userId), held, now));
     }
@@ -87,11 +104,11 @@ export class MemoryPositions implements CausalPositions {
     return Promise.resolve();
   }
 
-  positionOf(userId: number): Promise<bigint> {
+  positionOf(userId: number, shared?: SharedRead): Promise<bigint> {
     const now = Date.now();
-    const own = live(this.users.get(userId), now);
-    const all = live(this.everyone, now);
-    return Promise.resolve(own > all ? own : all);
+    const held = [live(this.users.get(userId), now), live(this.everyone, now)];
+    if (shared === 'directory') held.push(live(this.directory, now));
+    return Promise.resolve(held.reduce((max, lsn) => (lsn > max ? lsn : max), 0n));
   }
 
   /** Drops expired positions now and then, so the map holds only the users who wrote within a TTL. */

@@ -20,6 +20,7 @@ import {
   MemoryPositions,
   positionTtlMs,
   RedisPositions,
+  type SharedRead,
 } from './causal-positions.js';
 import { parseLsn } from './lsn.js';
 import { type FallbackReason, PRIMARY_WAL_POSITION, ReplicaSet, type ReplicaStatus } from './replica-set.js';
@@ -81,16 +82,20 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
     await this.replicas?.stop();
   }
 
-  /** `statement` for `userId`: on a replica that has replayed past the user's position, else on the primary. */
+  /**
+   * `statement` for `userId`: on a replica that has replayed past the user's position (and `shared`'s, for a read of
+   * something every user's writes change), else on the primary.
+   */
   async read<Row, Params extends readonly unknown[]>(
     userId: number,
     statement: PreparedStatement<Row, Params>,
     values: Params,
+    shared?: SharedRead,
   ): Promise<Row[]> {
     if (!this.replicas || !this.positions) return this.statements.rows(statement, values);
     let position: bigint;
     try {
-      position = await this.positions.positionOf(userId);
+      position = await this.positions.positionOf(userId, shared);
     } catch {
       // Redis down: nobody can tell what this user must see, so the primary, which has it all, answers.
       return this.onPrimary('position_unknown', statement, values);
