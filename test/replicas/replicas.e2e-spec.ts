@@ -203,6 +203,27 @@ describe('reads on a streaming replica', () => {
     expect((await lag?.get())?.values).toEqual([{ labels: { replica: name.slice(8) }, value: expect.any(Number) }]);
   });
 
+  it('a replica further behind than REPLICA_MAX_LAG_MS serves nobody, not even a user with no position, until it catches up', async () => {
+    const strict = await instance({ REPLICA_MAX_LAG_MS: '300' });
+    const erin = await signupUser(first);
+    await replicaInUse(strict);
+    await cluster.pauseReplay();
+    try {
+      // A write that concerns neither Erin nor anyone she talks to: only the lag bound can keep her off the replica.
+      await sendMessage(first, alice, bob, 'the primary moves on');
+      await eventually(() => expect(strict.app.get(ReplicaReads).status()[0].lagMs).toBeGreaterThan(300));
+      const lagging = await fallbacks('replica_lagging');
+      await strict.api().get('/chat').set(bearer(erin)).expect(200);
+      expect(await fallbacks('replica_lagging')).toBe(lagging + 1);
+    } finally {
+      await cluster.resumeReplay();
+    }
+    await replicaInUse(strict);
+    const before = await replicaReads();
+    await strict.api().get('/chat').set(bearer(erin)).expect(200);
+    expect(await replicaReads()).toBe(before + 1);
+  });
+
   it('/sync never gives a cursor and then an older state: what it announced, the chat list and history show at once', async () => {
     // Bob syncs and reads on the instance that did not write; replay alternates paused and caught up.
     let cursor = (await sync(second, bob)).next_cursor;
