@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from './app.setup.js';
 import type { Environment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
-import { PreparedStatements } from './database/prepared-statements.js';
+import { poolOf, PreparedStatements, registeredStatements } from './database/prepared-statements.js';
+import { warmPool } from './database/warm-up.js';
 import { ReplicaReads } from './database/replicas/replica-reads.js';
 import { Readiness } from './health/readiness.js';
 import { createLogger } from './observability/logger.js';
@@ -71,12 +72,20 @@ export async function serve(
     });
   }
   const connected = connectDatabase(app.get(DataSource), undefined, { migrate: env.MIGRATIONS_RUN === 'true' });
+  // Not ready until every pooled connection has prepared the statements: the first requests of a new instance
+  // would otherwise each plan their statements under load (warm-up.ts).
+  const readiness = app.get(Readiness);
+  readiness.warmingUp = true;
+  const warmed = connected
+    .then(() => warmPool(poolOf(app.get(DataSource)), registeredStatements(), new Logger('Database')))
+    .catch((error: unknown) => logger.warn(`Warm-up: ${error instanceof Error ? error.message : String(error)}`))
+    .finally(() => (readiness.warmingUp = false));
   if (cluster.isWorker) {
     // The primary hands each new connection to the next listening worker, so a worker listening before it has its
     // database answers its share 503 while its siblings could serve them (the bench saw 22 of the first 900 sends
-    // so). It listens once connected; if the database is down at boot, after WORKER_CONNECT_BEFORE_LISTEN_MS
+    // so). It listens once connected and warmed; if the database is down at boot, after WORKER_CONNECT_BEFORE_LISTEN_MS
     // anyway, to answer /health and 503 rather than refuse connections (a single process always listens first).
-    await Promise.race([connected, sleep(WORKER_CONNECT_BEFORE_LISTEN_MS, undefined, { ref: false })]);
+    await Promise.race([warmed, sleep(WORKER_CONNECT_BEFORE_LISTEN_MS, undefined, { ref: false })]);
   }
   await app.listen(env.PORT);
   // Above a balancer's idle timeout, so the balancer never reuses a connection Parley has just closed.
@@ -84,7 +93,7 @@ export async function serve(
   server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = env.HEADERS_TIMEOUT_MS;
   logger.log(`Parley listening on http://localhost:${env.PORT} (docs at /docs)`);
-  await connected;
+  await warmed;
   await app.get(Notifications).start();
   await app.get(AttachmentSweeps).start();
   app.get(SearchIndexer).start();

@@ -23,12 +23,22 @@ export interface PreparedStatement<Row, Params extends readonly unknown[]> {
   readonly types?: { row: Row; params: Params };
 }
 
+/** Every statement made by prepared(), by name: what a new connection is warmed with (warm-up.ts). */
+const registered = new Map<string, PreparedStatement<unknown, readonly unknown[]>>();
+
 /** The name must be unique: pg prepares the statement once per connection under it. */
 export function prepared<Row, Params extends readonly unknown[]>(
   name: string,
   text: string,
 ): PreparedStatement<Row, Params> {
-  return { name, text };
+  const statement = { name, text };
+  registered.set(name, statement);
+  return statement;
+}
+
+/** The statements the modules loaded so far have declared. */
+export function registeredStatements(): PreparedStatement<unknown, readonly unknown[]>[] {
+  return [...registered.values()];
 }
 
 /** Runs a statement on a pg pool (or one client of it) under its name: the one way the service, and the benchmark's baseline, run them. */

@@ -88,19 +88,20 @@ export class ProbesController implements OnApplicationShutdown {
 
   /**
    * 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM.
-   * @remarks The readiness probe: the database answers, its migrations are applied, and Redis answers when
-   * configured.
+   * @remarks The readiness probe: the database answers, its migrations are applied, its connections are warmed
+   * (statements prepared, a fraction of a second after the start), and Redis answers when configured.
    */
   @Public()
   @Get('ready')
   @ApiResponse({
     status: 503,
-    description: 'Not ready: shutting down, database or Redis down, or migrations pending',
+    description: 'Not ready: shutting down, database or Redis down, migrations pending, or warming up after the start',
     type: ErrorResponseDto,
   })
   async checkReadiness(): Promise<ProbeDto> {
     if (this.readiness.draining) throw new ServiceUnavailableException('Not ready: shutting down');
     if (!this.dataSource.isInitialized) throw new ServiceUnavailableException('Not ready: database not connected yet');
+    if (this.readiness.warmingUp) throw new ServiceUnavailableException('Not ready: warming up');
     const checks: Record<string, string> = {};
     try {
       await withinTimeout(this.dataSource.query('SELECT 1'), 'the database');

@@ -8,6 +8,8 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class Readiness {
   draining = false;
+  /** Set by server.ts while the pool's connections prepare the statements, before the first request. */
+  warmingUp = false;
 
   startDraining(): void {
     this.draining = true;

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/data-source-options.js';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
@@ -126,6 +127,32 @@ describe('operations', () => {
     expect(await ready.json()).toMatchObject({ statusCode: 503, message: 'Not ready: shutting down' });
     expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
     expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('report ready only once every pooled connection has prepared the statements', async () => {
+    // Held while the service starts, this lock keeps the warm-up waiting (its statements read messages), so the
+    // test sees the window in which a started, connected instance must not yet be sent traffic.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+    const service = await startServiceProcess(database.url, await findFreePort(), { DB_POOL_SIZE: '4' });
+    const ready = async () => {
+      const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
+      return response && { status: response.status, body: (await response.json()) as { message?: string } };
+    };
+    try {
+      await waitFor(async () => (await ready())?.body.message === 'Not ready: warming up', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await ready()).toMatchObject({ status: 503, body: { message: 'Not ready: warming up' } });
+      expect(service.logs()).not.toMatch(/Warmed/);
+      await locker.query('ROLLBACK');
+      await waitFor(async () => (await ready())?.status === 200, 30_000);
+      expect(service.logs()).toMatch(/Warmed 4 of 4 connections with \d+ statements/);
+    } finally {
+      await locker.end();
+      await service.terminate();
+    }
   }, 60_000);
 
   it('with MIGRATIONS_RUN=false leave migrations alone and report them pending until applied', async () => {

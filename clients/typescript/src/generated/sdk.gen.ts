@@ -191,8 +191,8 @@ export const checkLiveness = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * 200 when this instance should get traffic; 503 naming what is missing, and while it drains after SIGTERM.
  *
- * The readiness probe: the database answers, its migrations are applied, and Redis answers when
- * configured.
+ * The readiness probe: the database answers, its migrations are applied, its connections are warmed
+ * (statements prepared, a fraction of a second after the start), and Redis answers when configured.
  */
 export const checkReadiness = <ThrowOnError extends boolean = false>(options?: Options<CheckReadinessData, ThrowOnError>) => (options?.client ?? client).get<CheckReadinessResponses, CheckReadinessErrors, ThrowOnError>({ url: '/health/ready', ...options });
 

@@ -1371,7 +1371,7 @@ export type CheckReadinessData = {
 
 export type CheckReadinessErrors = {
     /**
-     * Not ready: shutting down, database or Redis down, or migrations pending
+     * Not ready: shutting down, database or Redis down, migrations pending, or warming up after the start
      */
     503: ErrorResponseDto;
 };
