@@ -7,21 +7,16 @@
 import pg from 'pg';
 import { SYNC_LIMIT } from '../src/chats/chats.service.js';
 import { EDIT, SEND } from '../src/messages/message.queries.js';
-import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from './support/factories.js';
+import {
+  bearer,
+  type MessageBody,
+  sendMessage,
+  signupUser,
+  syncFor,
+  type SyncPage,
+  type TestUser,
+} from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-interface SyncChat {
-  user_id: number;
-  unread_count: number;
-  peer_read_up_to: number;
-  last_message: MessageBody;
-}
-interface SyncPage {
-  chats: SyncChat[];
-  messages: MessageBody[];
-  next_cursor: string;
-  reset: boolean;
-}
 
 describe('catching up', () => {
   let testApp: TestApp;
@@ -34,15 +29,7 @@ describe('catching up', () => {
     await testApp.close();
   });
 
-  const sync = async (user: TestUser, since?: string): Promise<SyncPage> => {
-    const response = await testApp
-      .api()
-      .get('/sync')
-      .query(since === undefined ? {} : { since })
-      .set(bearer(user))
-      .expect(200);
-    return response.body as SyncPage;
-  };
+  const sync = (user: TestUser, since?: string): Promise<SyncPage> => syncFor(testApp, user, since);
 
   describe('GET /chat/{id}?after=', () => {
     it('never skips a message while both people send at once (a poller sees every one)', async () => {

@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { poolOf } from '../../src/database/prepared-statements.js';
 import { ReplicaReads } from '../../src/database/replicas/replica-reads.js';
 import { collectMetrics } from '../../src/observability/metrics.js';
-import { bearer, type MessageBody, sendMessage, signupUser, type TestUser } from '../support/factories.js';
+import { bearer, type MessageBody, sendMessage, signupUser, syncFor, type TestUser } from '../support/factories.js';
 import { startReplicaCluster, type ReplicaCluster } from '../support/replica-cluster.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -39,23 +39,6 @@ async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000)
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
-}
-
-interface SyncPage {
-  chats: { user_id: number; unread_count: number; last_message: MessageBody }[];
-  messages: MessageBody[];
-  next_cursor: string;
-  reset: boolean;
-}
-
-async function sync(app: TestApp, user: TestUser, since?: string): Promise<SyncPage> {
-  const response = await app
-    .api()
-    .get('/sync')
-    .query(since === undefined ? {} : { since })
-    .set(bearer(user))
-    .expect(200);
-  return response.body as SyncPage;
 }
 
 async function history(app: TestApp, reader: TestUser, peer: TestUser): Promise<MessageBody[]> {
@@ -226,7 +209,7 @@ describe('reads on a streaming replica', () => {
 
   it('/sync never gives a cursor and then an older state: what it announced, the chat list and history show at once', async () => {
     // Bob syncs and reads on the instance that did not write; replay alternates paused and caught up.
-    let cursor = (await sync(second, bob)).next_cursor;
+    let cursor = (await syncFor(second, bob)).next_cursor;
     const announced = new Set<number>();
     try {
       for (let round = 0; round < 6; round += 1) {
@@ -239,7 +222,7 @@ describe('reads on a streaming replica', () => {
         const sent = await sendMessage(first, alice, bob, `sync round ${round}`);
         const text = `sync round ${round}, edited`;
         await first.api().patch(`/messages/${sent.id}`).set(bearer(alice)).send({ message: text }).expect(200);
-        const page = await sync(second, bob, cursor);
+        const page = await syncFor(second, bob, cursor);
         expect(page.reset).toBe(false);
         // The edit is announced, and nothing announced before is announced again.
         const ids = page.messages.map((message) => message.id);
@@ -258,7 +241,7 @@ describe('reads on a streaming replica', () => {
         cursor = page.next_cursor;
       }
       // Caught up: the same cursor again announces nothing.
-      expect((await sync(second, bob, cursor)).messages).toEqual([]);
+      expect((await syncFor(second, bob, cursor)).messages).toEqual([]);
     } finally {
       await cluster.resumeReplay();
     }

@@ -16,11 +16,10 @@ import { collectMetrics } from '../../src/observability/metrics.js';
 import { launchChromium } from '../support/browser.js';
 import { startReplicaCluster, type ReplicaCluster } from '../support/replica-cluster.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { chatWith, connection, gone, messages, shown } from '../web/web-client-harness.js';
+import { chatWith, connection, gone, message, messages, send, shown, signUp } from '../web/web-client-harness.js';
 import { startWebDevServer, type WebDevServer } from '../web/web-dev-server.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/8';
-const PASSWORD = 'correct horse battery';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/replicas-web-client/', import.meta.url));
 
 async function readsOn(target: 'primary' | 'replica'): Promise<number> {
@@ -93,35 +92,19 @@ describe('the web client on two instances reading from a replica that is paused 
     await cluster?.stop();
   }, 60_000);
 
-  const message = (page: Page, text: string) =>
-    messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
   const texts = (page: Page) => messages(page).locator('.text').allTextContents();
   const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-
-  const signUp = async (page: Page, username: string) => {
-    await page.getByRole('button', { name: 'New here? Sign up' }).click();
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Email').fill(`${username}@example.com`);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password again').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-    await shown(connection(page).filter({ hasText: 'Live' }));
-  };
 
   /** A reload keeps the session (sessionStorage) and loads the chat list from the server again. */
   const reload = async (page: Page) => {
     await page.reload();
     await shown(connection(page).filter({ hasText: 'Live' }));
   };
-
-  const send = async (page: Page, text: string) => {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await shown(
-      message(page, text)
-        .locator('.status')
-        .getByText(/^(Sent|Read)$/),
-    );
+  /** Reloads, opens the chat with `peer` and waits for `last` in it: both lists read again from the server. */
+  const reopen = async (page: Page, peer: string, last: string) => {
+    await reload(page);
+    await chatWith(page, peer).click();
+    await shown(message(page, last));
   };
 
   it('shows each person every message, count and receipt, on either instance, with replay paused and resumed', async () => {
@@ -184,9 +167,7 @@ describe('the web client on two instances reading from a replica that is paused 
     const replicaReads = await readsOn('replica');
     await send(alice.page, 'Replay is back');
     await shown(message(bob.page, 'Replay is back'));
-    await reload(alice.page);
-    await chatWith(alice.page, 'bob_replica').click();
-    await shown(message(alice.page, 'Replay is back'));
+    await reopen(alice.page, 'bob_replica', 'Replay is back');
     expect(await texts(alice.page)).toEqual([
       'Hello, bob',
       'Hi alice',
@@ -197,9 +178,7 @@ describe('the web client on two instances reading from a replica that is paused 
     await gone(chatWith(alice.page, 'bob_replica').getByLabel(/unread/));
     await screenshot(alice.page, '03-alice-after-resume');
     await new Promise((resolve) => setTimeout(resolve, 200)); // past the writes' positions, a poll or two
-    await reload(alice.page);
-    await chatWith(alice.page, 'bob_replica').click();
-    await shown(message(alice.page, 'Replay is back'));
+    await reopen(alice.page, 'bob_replica', 'Replay is back');
     expect(await readsOn('replica')).toBeGreaterThan(replicaReads);
     expect(pageErrors).toEqual([]);
   }, 180_000);

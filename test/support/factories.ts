@@ -81,3 +81,21 @@ export async function storedMessage(testApp: TestApp, messageId: number): Promis
   );
   return row;
 }
+
+export interface SyncPage {
+  chats: { user_id: number; unread_count: number; peer_read_up_to: number; last_message: MessageBody }[];
+  messages: MessageBody[];
+  next_cursor: string;
+  reset: boolean;
+}
+
+/** `GET /sync` for `user`, from the cursor `since` (none: a first sync, which only hands out a cursor). */
+export async function syncFor(testApp: TestApp, user: TestUser, since?: string): Promise<SyncPage> {
+  const response = await testApp
+    .api()
+    .get('/sync')
+    .query(since === undefined ? {} : { since })
+    .set(bearer(user))
+    .expect(200);
+  return response.body as SyncPage;
+}

@@ -22,6 +22,34 @@ export const chatWith = (page: Page, username: string) =>
 export const conversation = (page: Page, name: string) =>
   page.getByRole('region', { name: `Conversation with ${name}` });
 
+/** The password every person of the browser specs signs up with. */
+export const PASSWORD = 'correct horse battery';
+/** The message whose text is exactly `text`, in the open conversation. */
+export const message = (page: Page, text: string) =>
+  messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
+
+/** Signs up through the client's form, until its socket is live. */
+export async function signUp(page: Page, username: string): Promise<void> {
+  await page.getByRole('button', { name: 'New here? Sign up' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.com`);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password again').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await shown(connection(page).filter({ hasText: 'Live' }));
+}
+
+/** Sends `text` in the open conversation, until it is stored: "Sent", or already "Read" when the peer has it open. */
+export async function send(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await shown(
+    message(page, text)
+      .locator('.status')
+      .getByText(/^(Sent|Read)$/),
+  );
+}
+
 export interface WebClient {
   readonly testApp: TestApp;
   readonly web: WebDevServer;

@@ -15,21 +15,21 @@ import {
   connection,
   conversation,
   gone,
+  message,
   messages,
+  send,
   shown,
+  signUp,
   UI_WAIT_MS,
   useWebClient,
 } from './web-client-harness.js';
 
-const PASSWORD = 'correct horse battery';
 /** The operator CLI as built with the app (`npm run cli`): the test makes its moderator with it. */
 const CLI = 'dist/src/cli.js';
 
 describe('reference web client (examples/web) in Chromium', () => {
   const client = useWebClient('web-client');
   const { openPage, screenshot } = client;
-  const message = (page: Page, text: string) =>
-    messages(page).filter({ has: page.locator('.text').getByText(text, { exact: true }) });
   /** The texts of messages, without their action buttons, reactions or quotes. */
   const texts = (list: Locator) => list.locator('.text').allTextContents();
   /** One message by its id (data-testid), to follow it whatever its text becomes. */
@@ -42,16 +42,6 @@ describe('reference web client (examples/web) in Chromium', () => {
       .getByRole('group', { name: 'Message actions' })
       .getByRole('button', { name: action, exact: true })
       .click();
-  };
-
-  const signUp = async (page: Page, username: string) => {
-    await page.getByRole('button', { name: 'New here? Sign up' }).click();
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Email').fill(`${username}@example.com`);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password again').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-    await shown(connection(page).filter({ hasText: 'Live' }));
   };
 
   const logIn = async (page: Page, user: { username: string; password: string }) => {
@@ -69,17 +59,6 @@ describe('reference web client (examples/web) in Chromium', () => {
       }
     });
     return sent;
-  };
-
-  const send = async (page: Page, text: string) => {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    // Stored: "Sent", or already "Read" when the peer has the chat open.
-    await shown(
-      message(page, text)
-        .locator('.status')
-        .getByText(/^(Sent|Read)$/),
-    );
   };
 
   it('delivers a message live, returns the read receipt and typing, and catches up after going offline', async () => {
