@@ -5,11 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.setup.js';
 import type { Environment } from './config/environment.js';
-import { connectDatabase } from './database/database-connection.js';
+import { allMigrationsApplied, connectDatabase } from './database/database-connection.js';
 import { poolOf, PreparedStatements, registeredStatements } from './database/prepared-statements.js';
 import { warmPool } from './database/warm-up.js';
 import { ReplicaReads } from './database/replicas/replica-reads.js';
 import { Readiness } from './health/readiness.js';
+import { observers } from './observability/hooks.js';
 import { createLogger } from './observability/logger.js';
 import { Notifications } from './notifications/notifications.service.js';
 import { AttachmentSweeps } from './attachments/attachment-sweeps.js';
@@ -77,7 +78,14 @@ export async function serve(
   const readiness = app.get(Readiness);
   readiness.warmingUp = true;
   const warmed = connected
-    .then(() => warmPool(poolOf(app.get(DataSource)), registeredStatements(), new Logger('Database')))
+    .then(async () => {
+      const dataSource = app.get(DataSource);
+      const database = new Logger('Database');
+      // Before the tables exist (MIGRATIONS_RUN=false, the job not run yet) no statement can be prepared.
+      if (!(await allMigrationsApplied(dataSource))) return database.log('Not warmed: migrations pending');
+      const warm = () => warmPool(poolOf(dataSource), registeredStatements(), database);
+      return observers.untraced ? observers.untraced(warm) : warm();
+    })
     .catch((error: unknown) => logger.warn(`Warm-up: ${error instanceof Error ? error.message : String(error)}`))
     .finally(() => (readiness.warmingUp = false));
   if (cluster.isWorker) {

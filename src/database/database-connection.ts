@@ -68,3 +68,15 @@ export async function connectDatabase(
     }
   }
 }
+
+/** Whether every migration of the build is applied: read only, unlike TypeORM's pending check, which creates its table. */
+export async function allMigrationsApplied(dataSource: DataSource): Promise<boolean> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const [{ exists }] = await dataSource.query<{ exists: boolean }[]>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    table,
+  ]);
+  if (!exists) return false;
+  const rows = await dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}"`);
+  const applied = new Set(rows.map((row) => row.name));
+  return dataSource.migrations.every((migration) => migration.name !== undefined && applied.has(migration.name));
+}

@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/caller/public.decorator.js';
 import type { Environment } from '../config/environment.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { allMigrationsApplied } from '../database/database-connection.js';
 import { ReplicaReads } from '../database/replicas/replica-reads.js';
 import type { ReplicaStatus } from '../database/replicas/replica-set.js';
 import { JobQueue } from '../queue/job-queue.js';
@@ -101,12 +102,13 @@ export class ProbesController implements OnApplicationShutdown {
   async checkReadiness(): Promise<ProbeDto> {
     if (this.readiness.draining) throw new ServiceUnavailableException('Not ready: shutting down');
     if (!this.dataSource.isInitialized) throw new ServiceUnavailableException('Not ready: database not connected yet');
+    // Before any query: the warm-up holds every pooled connection while it runs.
     if (this.readiness.warmingUp) throw new ServiceUnavailableException('Not ready: warming up');
     const checks: Record<string, string> = {};
     try {
       await withinTimeout(this.dataSource.query('SELECT 1'), 'the database');
       checks.database = 'up';
-      if (!this.migrated) this.migrated = await withinTimeout(this.allMigrationsApplied(), 'the database');
+      if (!this.migrated) this.migrated = await withinTimeout(allMigrationsApplied(this.dataSource), 'the database');
       if (!this.migrated) throw new ServiceUnavailableException('Not ready: migrations pending');
       checks.migrations = 'applied';
       if (this.redis) {
@@ -139,18 +141,6 @@ export class ProbesController implements OnApplicationShutdown {
   }
 
   /** Read-only, unlike TypeORM's showMigrations(), which creates the migrations table when it is missing. */
-  private async allMigrationsApplied(): Promise<boolean> {
-    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
-    const [{ exists }] = await this.dataSource.query<{ exists: boolean }[]>(
-      'SELECT to_regclass($1) IS NOT NULL AS exists',
-      [table],
-    );
-    if (!exists) return false;
-    const rows = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}"`);
-    const applied = new Set(rows.map((row) => row.name));
-    return this.dataSource.migrations.every((migration) => migration.name !== undefined && applied.has(migration.name));
-  }
-
   onApplicationShutdown(): void {
     this.redis?.disconnect();
   }

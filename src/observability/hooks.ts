@@ -1,7 +1,7 @@
 /*
- * Where the database, rate-limit and notification code report to metrics, without depending
- * on them: metrics.ts fills these in when METRICS_PORT is set; unset, each
- * call site pays one property read.
+ * Where the database, rate-limit and notification code report to metrics and tracing, without depending
+ * on them: metrics.ts and tracing.ts fill these in when METRICS_PORT or OTEL_EXPORTER_OTLP_ENDPOINT is set;
+ * unset, each call site pays one property read.
  */
 export const observers: {
   /** A prepared statement finished (or failed) after `seconds`. */
@@ -14,4 +14,6 @@ export const observers: {
   readFallback?: (reason: string) => void;
   /** A push or a webhook delivery attempt ended with `outcome` (src/notifications). */
   delivery?: (channel: 'push' | 'webhook', outcome: string) => void;
+  /** Runs `work` with tracing off (tracing.ts, when on): housekeeping no request asked for, such as the warm-up. */
+  untraced?: <T>(work: () => Promise<T>) => Promise<T>;
 } = {};

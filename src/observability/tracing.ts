@@ -9,8 +9,11 @@
  * @nestjs/terminus names it as an optional peer, so even as a dev dependency it would land in every image.
  */
 import type { Logger } from '@nestjs/common';
+import { observers } from './hooks.js';
 
 const PACKAGES = [
+  '@opentelemetry/api',
+  '@opentelemetry/core',
   '@opentelemetry/sdk-trace-node',
   '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-http',
@@ -39,6 +42,12 @@ interface Resources {
   hostDetector: unknown;
   processDetector: unknown;
 }
+interface ContextApi {
+  context: { active(): object; with<T>(context: object, work: () => T): T };
+}
+interface SuppressTracing {
+  suppressTracing: (context: object) => object;
+}
 interface Instrumentation {
   registerInstrumentations: (options: { tracerProvider: object; instrumentations: object[] }) => void;
 }
@@ -56,7 +65,7 @@ export async function startTracing(endpoint: string, logger: Logger): Promise<()
         `or unset OTEL_EXPORTER_OTLP_ENDPOINT`,
     );
   }
-  const [traceSdk, resourcesModule, exporter, instrumentationModule, http, express, pg, ioredis] = modules;
+  const [api, core, traceSdk, resourcesModule, exporter, instrumentationModule, http, express, pg, ioredis] = modules;
   const sdk = traceSdk as unknown as TraceSdk;
   const resources = resourcesModule as unknown as Resources;
   const { registerInstrumentations } = instrumentationModule as unknown as Instrumentation;
@@ -89,6 +98,10 @@ export async function startTracing(endpoint: string, logger: Logger): Promise<()
       new ioredis.IORedisInstrumentation(),
     ],
   });
+  // The warm-up's thousands of statements at boot would otherwise be as many traces, and fill the export queue.
+  const { context } = api as unknown as ContextApi;
+  const { suppressTracing } = core as unknown as SuppressTracing;
+  observers.untraced = (work) => context.with(suppressTracing(context.active()), work);
   logger.log(`Tracing to ${endpoint}`);
   return () => provider.shutdown();
 }

@@ -159,7 +159,7 @@ describe('operations', () => {
     const empty = await createTestDatabase({ migrated: false });
     const service = await startServiceProcess(empty.url, await findFreePort(), { MIGRATIONS_RUN: 'false' });
     try {
-      await waitFor(() => Promise.resolve(service.logs().includes('MIGRATIONS_RUN=false')), 30_000);
+      await waitFor(() => Promise.resolve(service.logs().includes('Not warmed: migrations pending')), 30_000);
       const pending = await fetch(`${service.url}/health/ready`);
       expect(pending.status).toBe(503);
       expect(await pending.json()).toMatchObject({ message: 'Not ready: migrations pending' });
