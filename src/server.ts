@@ -5,12 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.setup.js';
 import type { Environment } from './config/environment.js';
-import { allMigrationsApplied, connectDatabase } from './database/database-connection.js';
-import { poolOf, PreparedStatements, registeredStatements } from './database/prepared-statements.js';
-import { warmPool } from './database/warm-up.js';
+import { connectDatabase } from './database/database-connection.js';
+import { PreparedStatements } from './database/prepared-statements.js';
+import { warmInstance } from './database/warm-up.js';
 import { ReplicaReads } from './database/replicas/replica-reads.js';
 import { Readiness } from './health/readiness.js';
-import { observers } from './observability/hooks.js';
 import { createLogger } from './observability/logger.js';
 import { Notifications } from './notifications/notifications.service.js';
 import { AttachmentSweeps } from './attachments/attachment-sweeps.js';
@@ -78,14 +77,7 @@ export async function serve(
   const readiness = app.get(Readiness);
   readiness.warmingUp = true;
   const warmed = connected
-    .then(async () => {
-      const dataSource = app.get(DataSource);
-      const database = new Logger('Database');
-      // Before the tables exist (MIGRATIONS_RUN=false, the job not run yet) no statement can be prepared.
-      if (!(await allMigrationsApplied(dataSource))) return database.log('Not warmed: migrations pending');
-      const warm = () => warmPool(poolOf(dataSource), registeredStatements(), database);
-      return observers.untraced ? observers.untraced(warm) : warm();
-    })
+    .then(() => warmInstance(app.get(DataSource), new Logger('Database')))
     .catch((error: unknown) => logger.warn(`Warm-up: ${error instanceof Error ? error.message : String(error)}`))
     .finally(() => (readiness.warmingUp = false));
   if (cluster.isWorker) {

@@ -11,7 +11,10 @@
  */
 import type { Logger } from '@nestjs/common';
 import type pg from 'pg';
-import type { PreparedStatement } from './prepared-statements.js';
+import type { DataSource } from 'typeorm';
+import { observers } from '../observability/hooks.js';
+import { allMigrationsApplied } from './database-connection.js';
+import { poolOf, type PreparedStatement, registeredStatements } from './prepared-statements.js';
 
 /** A statement that a NULL makes slow (a LIMIT NULL is no limit) gives up rather than holding the start. */
 const STATEMENT_TIMEOUT_MS = 500;
@@ -23,8 +26,7 @@ function parameterCount(text: string): number {
 async function warmConnection(
   client: pg.PoolClient,
   statements: readonly PreparedStatement<unknown, readonly unknown[]>[],
-): Promise<number> {
-  let prepared = 0;
+): Promise<void> {
   for (const statement of statements) {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     try {
@@ -35,14 +37,12 @@ async function warmConnection(
     } finally {
       await client.query('ROLLBACK');
     }
-    prepared += 1;
   }
-  return prepared;
 }
 
 /**
  * Prepares `statements` on each of the pool's open connections (all held at once, so each is a different one),
- * and returns how long it took. A connection that fails is destroyed: the pool opens a new one on demand.
+ * and logs how long it took. A connection that fails is destroyed: the pool opens a new one on demand.
  */
 export async function warmPool(
   pool: pg.Pool,
@@ -58,4 +58,15 @@ export async function warmPool(
     `Warmed ${clients.length - failed} of ${clients.length} connections with ${statements.length} statements ` +
       `in ${Math.round(performance.now() - started)} ms`,
   );
+}
+
+/**
+ * What a starting process warms: every statement its modules declared, on its pool, untraced (thousands of root
+ * spans otherwise). Skipped while migrations are pending (MIGRATIONS_RUN=false, the job not run yet): before the
+ * tables exist no statement can be prepared.
+ */
+export async function warmInstance(dataSource: DataSource, logger: Logger): Promise<void> {
+  if (!(await allMigrationsApplied(dataSource))) return logger.log('Not warmed: migrations pending');
+  const warm = () => warmPool(poolOf(dataSource), registeredStatements(), logger);
+  return observers.untraced ? observers.untraced(warm) : warm();
 }

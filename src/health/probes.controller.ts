@@ -140,7 +140,6 @@ export class ProbesController implements OnApplicationShutdown {
     return { status: 'ok', checks };
   }
 
-  /** Read-only, unlike TypeORM's showMigrations(), which creates the migrations table when it is missing. */
   onApplicationShutdown(): void {
     this.redis?.disconnect();
   }
