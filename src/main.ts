@@ -4,6 +4,7 @@
  * primary of that many workers. The app itself is imported only where it
  * serves, so a primary stays small.
  */
+import './heap-flags.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
