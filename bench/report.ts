@@ -21,8 +21,11 @@ export interface EndpointRow {
 export interface AfterIdleRow {
   endpoint: string;
   idleSeconds: number;
+  /** The round with the median ratio. */
   warm: LoadResult;
   afterIdle: LoadResult;
+  /** after / before of every round, in the order run. */
+  ratios: number[];
 }
 
 export interface BenchReport {
@@ -110,11 +113,12 @@ export function toMarkdown(report: BenchReport): string {
   }
   if (report.afterIdle.length > 0) {
     lines.push(
-      '| after idle | idle s | p99 ms, first second after | p99 ms, the second before | after / before | req/s after (before) |',
-      '|---|---:|---:|---:|---:|---:|',
+      '| after idle (median round) | idle s | p99 ms, first second after | p99 ms, the second before | after / before | every round | req/s after (before) |',
+      '|---|---:|---:|---:|---:|---|---:|',
       ...report.afterIdle.map(
-        ({ endpoint, idleSeconds, warm, afterIdle }) =>
+        ({ endpoint, idleSeconds, warm, afterIdle, ratios }) =>
           `| ${endpoint} | ${idleSeconds} | ${fixed(afterIdle.p99)} | ${fixed(warm.p99)} | ${fixed(afterIdle.p99 / warm.p99, 2)}× | ` +
+          `${ratios.map((ratio) => `${fixed(ratio, 2)}×`).join(', ')} | ` +
           `${fixed(afterIdle.requestsPerSecond, 0)} (${fixed(warm.requestsPerSecond, 0)}) |`,
       ),
       '',
