@@ -35,12 +35,16 @@ export interface CreateAppOptions {
 
 /** The whole app against `databaseUrl`, not yet listening and not yet connected (see connectDatabase). */
 export async function createApp(databaseUrl: string, options: CreateAppOptions): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forDatabase(databaseUrl),
-    new PrototypeStableExpressAdapter(),
-    { bodyParser: false, logger: options.logger },
-  );
+  const adapter = new PrototypeStableExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), adapter, {
+    bodyParser: false,
+    logger: options.logger,
+  });
   configureHttp(app, options.observeDuration);
+  // A handler outlives its client by at most this (the request timeout answers, the work may go on).
+  adapter.handlerDrainMs = app.get<ConfigService<Environment, true>>(ConfigService).get('REQUEST_TIMEOUT_MS', {
+    infer: true,
+  });
   return app;
 }
 

@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.setup.js';
+import type { PrototypeStableExpressAdapter } from './common/express-adapter.js';
 import type { Environment } from './config/environment.js';
 import { connectDatabase } from './database/database-connection.js';
 import { PreparedStatements } from './database/prepared-statements.js';
@@ -60,8 +61,8 @@ export async function serve(
       setTimeout(() => {
         // Keep-alive connections outlive their last response by KEEP_ALIVE_TIMEOUT_MS (65 s): close each as it
         // goes idle, or the close would wait for them.
-        const server = app.getHttpServer();
-        setInterval(() => server.closeIdleConnections(), 100).unref();
+        const adapter = app.getHttpAdapter() as PrototypeStableExpressAdapter;
+        setInterval(() => adapter.closeUnusedConnections(), 100).unref();
         void app.close().then(async () => {
           await beforeExit?.().catch((error: unknown) =>
             logger.warn(`Before exit: ${error instanceof Error ? error.message : String(error)}`),

@@ -37,3 +37,38 @@ describe('PrototypeStableExpressAdapter', () => {
     expect(await response.json()).toEqual({ query: { name: 'user_2' }, path: '/echo' });
   });
 });
+
+describe('PrototypeStableExpressAdapter.close', () => {
+  it('waits for a handler whose client has gone to end its response (Nest closes the database next)', async () => {
+    const adapter = new PrototypeStableExpressAdapter();
+    adapter.initHttpServer({});
+    const app = adapter.getInstance<Express>();
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Stands for a handler waiting on the database when its client drops the connection.
+    app.get('/slow', async (_request: Request, response) => {
+      arrived();
+      await released;
+      response.json({ done: true });
+    });
+    const server = adapter.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const abort = new AbortController();
+    const request = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, {
+      signal: abort.signal,
+    }).catch(() => 'aborted');
+    await arrival;
+    abort.abort();
+    expect(await request).toBe('aborted');
+
+    let closed = false;
+    const closing = adapter.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(closed).toBe(true);
+  });
+});

@@ -12,7 +12,7 @@ import { dataSourceOptions } from '../../src/data-source-options.js';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { startServiceProcess, waitFor } from '../faults/service-process.js';
 import { connectSocket } from '../realtime/sockets.js';
-import { signup } from '../support/process-api.js';
+import { post, signup } from '../support/process-api.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
@@ -127,6 +127,57 @@ describe('operations', () => {
     expect(await ready.json()).toMatchObject({ statusCode: 503, message: 'Not ready: shutting down' });
     expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
     expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('on SIGTERM let a send whose client has gone finish before closing the database', async () => {
+    const service = await startServiceProcess(database.url, await findFreePort());
+    const [alice, bob] = [await signup(service.url), await signup(service.url)];
+    const first = (await (
+      await post(service.url, '/send', { user_id: bob.id, message: 'first' }, alice.token)
+    ).json()) as {
+      id: number;
+    };
+    // The reply's first statement (is the message it replies to in this chat?) waits on this lock, on a pooled
+    // connection; its second, the send itself, needs the pool again once the lock is gone.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+    const abort = new AbortController();
+    const reply = post(
+      service.url,
+      '/send',
+      { user_id: bob.id, message: 'a reply', reply_to_id: first.id },
+      alice.token,
+      {},
+      abort.signal,
+    ).catch(() => 'client gone');
+    try {
+      await waitFor(async () => {
+        const { rows } = await locker.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        return rows[0].waiting > 0;
+      }, 10_000);
+      abort.abort();
+      expect(await reply).toBe('client gone');
+      const exited = service.terminate();
+      // Time for the server to close with no connection left open, which used to close the pool at once.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await locker.query('ROLLBACK');
+      expect(await exited).toBe(0);
+    } finally {
+      await locker.end();
+    }
+    const stored = new pg.Client({ connectionString: database.url });
+    await stored.connect();
+    try {
+      const { rows } = await stored.query('SELECT body FROM messages WHERE reply_to_id = $1', [first.id]);
+      expect(rows).toEqual([{ body: 'a reply' }]);
+    } finally {
+      await stored.end();
+    }
+    expect(service.logs()).not.toMatch(/Cannot use a pool/);
   }, 60_000);
 
   it('report ready only once every pooled connection has prepared the statements', async () => {

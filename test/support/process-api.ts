@@ -12,9 +12,11 @@ export async function post(
   body: object,
   token?: string,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<Response> {
   return fetch(`${url}${path}`, {
     method: 'POST',
+    signal,
     headers: {
       'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
