@@ -65,12 +65,18 @@ export class PrototypeStableExpressAdapter extends ExpressAdapter {
     const handling = this.handling;
     class ExpressRequest extends IncomingMessage {}
     class ExpressResponse extends ServerResponse {}
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied below with each response as `this`
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each response as `this`
     const end = ServerResponse.prototype.end as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-    ExpressResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+    // Three named parameters, not a rest array: this runs once per request.
+    ExpressResponse.prototype.end = function (
+      this: ServerResponse,
+      chunk?: unknown,
+      encoding?: unknown,
+      done?: unknown,
+    ) {
       // Only the first end counts: a later one (after the request timeout answered, say) is a no-op in Node.
       if (!this.writableEnded) handling.ended();
-      return end.apply(this, args);
+      return end.call(this, chunk, encoding, done);
     } as ServerResponse['end'];
     // Each class's prototype takes the place of the app's, inheriting from it: what Express adds stays reachable.
     Object.setPrototypeOf(ExpressRequest.prototype, app.request);
