@@ -4,14 +4,15 @@
  * Node.js thread saturates long before the database does. The primary
  * serves no requests. It keeps the in-memory rate-limit counters for all
  * workers (so limits stay per user, not per worker, without Redis), relays
- * live events between the workers' sockets (without Redis), replaces a
+ * live events between the workers' sockets (without Redis; only to workers
+ * with a socket in the event's rooms), replaces a
  * worker that dies, and on SIGTERM passes the signal on and exits 0 once every
  * worker has drained. With METRICS_PORT it serves the metrics of all workers.
  */
 import { Logger } from '@nestjs/common';
-import { setupPrimary } from '@socket.io/cluster-adapter';
 import cluster from 'node:cluster';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
+import { relayBetweenWorkers } from './realtime/worker-rooms.js';
 
 const RESTART_DELAY_MS = 1_000;
 
@@ -24,8 +25,8 @@ export async function runWorkers(count: number, env: Record<string, string>, met
     logger.log(`Metrics of all workers on http://localhost:${metricsPort}/metrics`);
   }
   new RateLimiterClusterMaster();
-  // Relays socket events between workers when there is no Redis (realtime-io.adapter.ts).
-  setupPrimary();
+  // Relays socket events between workers when there is no Redis, to the workers whose sockets they concern.
+  relayBetweenWorkers();
   let stopping = false;
   // A worker leaves cluster.workers only once it has both exited and disconnected, in either order: at the last
   // 'exit' it may still be listed, and no event would come to end on. Whether each one has exited is what counts.

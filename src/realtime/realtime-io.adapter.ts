@@ -3,13 +3,12 @@
  * sticky sessions across workers and instances), small frames, the Origin
  * check, and the bus between processes, chosen at boot:
  *   REDIS_URL set          → Redis streams (survives a Redis blip; Pub/Sub would drop packets)
- *   WEB_CONCURRENCY > 1    → node:cluster IPC through the primary (workers.ts calls setupPrimary)
+ *   WEB_CONCURRENCY > 1    → node:cluster IPC through the primary, routed by room (worker-rooms.ts)
  *   otherwise              → Socket.IO's in-memory adapter
  */
 import { HttpStatus, type INestApplicationContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cluster from 'node:cluster';
@@ -18,6 +17,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { errorShape } from '../common/all-exceptions.filter.js';
 import { allowedOrigins, type Environment } from '../config/environment.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
+import { RoomReportingAdapter } from './worker-rooms.js';
 
 /** Client frames are small JSON objects (a 200-id watch list is ~2 KiB). */
 const MAX_FRAME_BYTES = 16 * 1024;
@@ -142,7 +142,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         maxRetriesPerRequest: 1,
       });
       server.adapter(createRedisStreamsAdapter(this.publisher));
-    } else if (cluster.isWorker) server.adapter(createClusterAdapter());
+    } else if (cluster.isWorker) server.adapter(RoomReportingAdapter);
     return server;
   }
 

@@ -59,6 +59,20 @@ describe('live updates across processes', () => {
     for (const [event] of await Promise.all(ended)) expect(event).toEqual({ reason: 'logout_all' });
   }, 90_000);
 
+  it('across 2 workers, reach a socket with the first message sent once it is connected, as sockets come and go', async () => {
+    // The primary copies an event only to workers holding a socket in its rooms (worker-rooms.ts): a socket that
+    // has just connected, on either worker, must already count there, after bob's room emptied and filled again.
+    const service = await start({}, 2);
+    const [alice, bob] = [await signup(service.url), await signup(service.url)];
+    for (let round = 0; round < 8; round++) {
+      const socket = await open(service.url, bob);
+      const arrival = nextEvent(socket, 'message.new');
+      const sent = await send(service.url, alice, bob, `round ${round}`);
+      expect((await arrival).id).toBe(sent.id);
+      socket.close();
+    }
+  }, 90_000);
+
   it('reach sockets on another instance through Redis, and so do session ends', async () => {
     // A database index of its own, so no other run's stream is read.
     const env = { REDIS_URL: 'redis://127.0.0.1:6379/11' };
