@@ -1,5 +1,6 @@
 /* The results table: printed, and written as JSON and Markdown under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { LoadResult } from './load-types.js';
 import type { AttachmentsRow } from './attachments.js';
 import type { ObservabilityRow } from './observability.js';
@@ -110,6 +111,7 @@ export function toMarkdown(report: BenchReport): string {
     if (random && one) {
       lines.push(`One conversation / random pairs: ${share(one.service, random.service)}.`, '');
     }
+    lines.push(...cpuTable(writes));
   }
   if (report.afterIdle.length > 0) {
     lines.push(
@@ -286,4 +288,36 @@ export function writeReport(report: BenchReport, name: string): string {
   writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`bench/results/${name}.md`, markdown);
   return markdown;
+}
+
+/**
+ * Where the cores went in each write row's median rounds, and what the service would have to spend per send for
+ * 70% of its SQL baseline (issue 18's target) if PostgreSQL and the load generator spent what they did.
+ */
+function cpuTable(writes: EndpointRow[]): string[] {
+  const measured = writes.filter((row) => row.service.cpu && row.baseline.cpu && row.floor?.cpu);
+  if (measured.length === 0) return [];
+  const us = (value: number) => fixed(value, 0);
+  const side = ({ requestsPerSecond, cpu }: LoadResult) =>
+    `${fixed(requestsPerSecond, 0)} req/s: ${us(cpu!.serverUs)} / ${us(cpu!.databaseUs)} / ${us(cpu!.otherUs)}, ${fixed(cpu!.idlePercent, 0)}% idle`;
+  const cores = availableParallelism();
+  const budget = ({ service, baseline }: EndpointRow) => {
+    const { databaseUs, otherUs } = service.cpu!;
+    const allowed = (1e6 * cores) / (0.7 * baseline.requestsPerSecond) - databaseUs - otherUs;
+    return `${us(allowed)} (uses ${us(service.cpu!.serverUs)})`;
+  };
+  return [
+    `CPU per request in the median rounds of the write rows, µs summed over the ${cores} cores: server (the service's ` +
+      'primary and workers, or the bare floor server) / PostgreSQL / the rest (load generator, or this harness for the ' +
+      'SQL baseline; kernel), and the share of the machine left idle. The last column: what the service could spend ' +
+      'per request and still run at 70% of its SQL baseline with every core busy, if PostgreSQL and the rest spent what they did.',
+    '',
+    '| endpoint | service | SQL baseline | write floor | service µs allowed at 70% of baseline |',
+    '|---|---|---|---|---:|',
+    ...measured.map(
+      (row) =>
+        `| ${row.endpoint} | ${side(row.service)} | ${side(row.baseline)} | ${side(row.floor!)} | ${budget(row)} |`,
+    ),
+    '',
+  ];
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { attachmentsEnv, measureAttachments } from './attachments.js';
+import { withCpu } from './cpu.js';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
 import { reportPgErrors } from '../src/database/pg-errors.js';
 import { createBenchDatabase } from './database.js';
@@ -26,7 +27,7 @@ import {
   type ScenarioKey,
 } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
-import { startService } from './service.js';
+import { type RunningService, startService } from './service.js';
 import { measureReplica } from './replica.js';
 import { measureSearchCost } from './search-cost.js';
 import { type ReplicaCluster, startReplicaCluster } from '../test/support/replica-cluster.js';
@@ -296,10 +297,14 @@ async function fullRun(
     await warmUp(floor.url, [scenarios.send], options);
     const afterWarmUp = service.rssMiB();
     for (const [key, scenario] of Object.entries(scenarios) as [ScenarioKey, Scenario][]) {
+      const write = WRITE_ROWS.includes(key);
+      // The write rows also account for the CPU of each side (bench/cpu.ts): the send runs out of cores.
+      const cpu = (measure: () => Promise<LoadResult>, server?: RunningService) =>
+        write ? withCpu(measure, options.durationSeconds, server?.cpuSeconds) : measure();
       const measured = await alternate(options.rounds, {
-        service: () => runHttpLoad(service.url, scenario.next, options),
-        baseline: () => runSqlLoad(pool, () => scenario.baseline(pool), options),
-        ...(WRITE_ROWS.includes(key) ? { floor: () => runHttpLoad(floor.url, scenario.next, options) } : {}),
+        service: () => cpu(() => runHttpLoad(service.url, scenario.next, options), service),
+        baseline: () => cpu(() => runSqlLoad(pool, () => scenario.baseline(pool), options)),
+        ...(write ? { floor: () => cpu(() => runHttpLoad(floor.url, scenario.next, options), floor) } : {}),
       });
       const single = await runHttpLoad(service.url, scenario.next, {
         ...options,

@@ -73,14 +73,18 @@ function treeRssMiB(pid: number): number {
 // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node.js runs on.
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of these processes, from /proc/<pid>/stat (fields 14 and 15). */
-export function cpuSecondsOf(pids: string[]): number {
+/**
+ * utime + stime of these processes, from /proc/<pid>/stat (fields 14 and 15), and with `reapedChildren` cutime +
+ * cstime (16 and 17): what their children used that have exited and been waited for.
+ */
+export function cpuSecondsOf(pids: string[], { reapedChildren = false } = {}): number {
   let ticks = 0;
   for (const id of pids) {
     try {
       const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
+      if (reapedChildren) ticks += Number(fields[13]) + Number(fields[14]);
     } catch {
       // the process has just exited
     }
@@ -91,8 +95,9 @@ export function cpuSecondsOf(pids: string[]): number {
 const treeCpuSeconds = (pid: number) => cpuSecondsOf(tree(pid));
 
 /**
- * CPU time of the PostgreSQL server's processes on this machine so far. Differences of two readings are what the
- * database did in between, less what backends that exited in between had used (connection pools keep theirs).
+ * CPU time of the PostgreSQL servers on this machine so far: their live processes, and the backends that have
+ * exited, which the postmaster reaps (a pool that closes idle connections, as the harness's own does between its
+ * rounds, would otherwise take their time out of the sum and make a difference of two readings negative).
  */
 export function databaseCpuSeconds(): number {
   const servers = readdirSync('/proc').filter((entry) => {
@@ -103,7 +108,7 @@ export function databaseCpuSeconds(): number {
       return false;
     }
   });
-  return cpuSecondsOf(servers);
+  return cpuSecondsOf(servers, { reapedChildren: true });
 }
 
 const SERVICE_SCRIPT = 'dist/src/main.js';
