@@ -5,27 +5,8 @@
  * cores shared by all of them, a row runs out of CPU, not of anything one process could wait less for: these
  * figures say how many microseconds each side would have to give up for a target rate.
  */
-import { readFileSync } from 'node:fs';
 import type { CpuPerRequest, LoadResult } from './load-types.js';
-import { databaseCpuSeconds } from './service.js';
-
-// /proc/stat counts in USER_HZ ticks, 1/100 s on every architecture Node.js runs on.
-const TICKS_PER_SECOND = 100;
-
-/** All cores together: time busy and time idle (idle + iowait), in seconds. */
-function machineCpuSeconds(): { busy: number; idle: number } {
-  // The first line, "cpu  user nice system idle iowait irq softirq steal ...", sums every core.
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n', 1)[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  return {
-    busy: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND,
-    idle: (idle + iowait) / TICKS_PER_SECOND,
-  };
-}
+import { databaseCpuSeconds, machineCpuSeconds } from './service.js';
 
 /** Runs `measure` and adds what each side spent per request (`serverCpuSeconds`: the server's processes, if any). */
 export async function withCpu(

@@ -70,7 +70,7 @@ function treeRssMiB(pid: number): number {
   return tree(pid).reduce((sum, id) => sum + (statusField(id, 'VmRSS') || 0), 0) / 1024;
 }
 
-// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node.js runs on.
+// Linux reports CPU time (/proc/<pid>/stat, /proc/stat) in clock ticks of 1/100 s (USER_HZ) on every architecture Node.js runs on.
 const TICKS_PER_SECOND = 100;
 
 /**
@@ -93,6 +93,21 @@ export function cpuSecondsOf(pids: string[], { reapedChildren = false } = {}): n
 }
 
 const treeCpuSeconds = (pid: number) => cpuSecondsOf(tree(pid));
+
+/** All cores together, from /proc/stat: time busy and time idle (idle + iowait), in seconds. */
+export function machineCpuSeconds(): { busy: number; idle: number } {
+  // The first line, "cpu  user nice system idle iowait irq softirq steal ...", sums every core.
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return {
+    busy: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND,
+    idle: (idle + iowait) / TICKS_PER_SECOND,
+  };
+}
 
 /**
  * CPU time of the PostgreSQL servers on this machine so far: their live processes, and the backends that have

@@ -94,7 +94,7 @@ const isAdapterMessage = (message: unknown): message is AdapterMessage =>
   (message as AdapterMessage | null)?.source === ADAPTER_SOURCE;
 
 /** The primary's side (instead of the library's setupPrimary): relays between the workers, by room. */
-export function relayBetweenWorkers(): WorkerRooms {
+export function relayBetweenWorkers(): void {
   const rooms = new WorkerRooms();
   // Each adapter's uid, so that a response goes only to the worker that asked.
   const uids = new Map<string, Set<string>>();
@@ -119,5 +119,4 @@ export function relayBetweenWorkers(): WorkerRooms {
       if (id !== fromId && worker && rooms.concerns(id, message)) worker.send(message, undefined, ignoreError);
     }
   });
-  return rooms;
 }
