@@ -12,6 +12,8 @@ import { healthStatus, type ServiceProcess, startServiceProcess, waitFor } from 
 
 const WORKERS = 3;
 const AUTH_PER_IP = 6;
+/** Leased 2 points at a time by each worker (leased-limiter.ts). */
+const SENDS_PER_USER = 200;
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 
@@ -23,6 +25,21 @@ async function post(url: string, path: string, body: object, token?: string) {
   });
 }
 
+/** A sender (with a session token) and a recipient, signed up in SQL: the auth limit is spent on purpose. */
+async function pairInSql(client: pg.Client, prefix: string): Promise<{ token: string; recipientId: number }> {
+  const { rows } = await client.query<{ id: number }>(
+    `INSERT INTO users (username, email, password_hash) VALUES ($1::text, $1::text || '@example.com', 'x'),
+     ($2::text, $2::text || '@example.com', 'x') RETURNING id`,
+    [`${prefix}_alice`, `${prefix}_bob`],
+  );
+  const token = prefix.padEnd(43, 'w');
+  await client.query(
+    `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, sha256($2), now() + interval '1 hour')`,
+    [rows[0].id, Buffer.from(token)],
+  );
+  return { token, recipientId: rows[1].id };
+}
+
 describe('workers (WEB_CONCURRENCY)', () => {
   let database: TestDatabase;
   let service: ServiceProcess | undefined;
@@ -32,6 +49,7 @@ describe('workers (WEB_CONCURRENCY)', () => {
     service = await startServiceProcess(database.url, await findFreePort(), {
       WEB_CONCURRENCY: String(WORKERS),
       RATE_LIMIT_AUTH_PER_IP: String(AUTH_PER_IP),
+      RATE_LIMIT_SEND_PER_USER: String(SENDS_PER_USER),
     });
     await waitFor(() => Promise.resolve(occurrences(service?.logs() ?? '', 'Connected;') === WORKERS), 30_000);
   }, 60_000);
@@ -60,22 +78,38 @@ describe('workers (WEB_CONCURRENCY)', () => {
     expect(new Set(statuses.slice(AUTH_PER_IP))).toEqual(new Set([429]));
   });
 
+  it("count a user's sends against one limit, whichever workers answer", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { token, recipientId } = await pairInSql(client, 'limit');
+      const statuses: number[] = [];
+      // Ten at a time: the client opens several connections, which the primary hands to every worker in turn.
+      for (let batch = 0; batch < 26; batch++) {
+        const sends = Array.from({ length: 10 }, (_, i) =>
+          post(service!.url, '/send', { user_id: recipientId, message: `${batch}.${i}` }, token),
+        );
+        statuses.push(...(await Promise.all(sends)).map((response) => response.status));
+      }
+      const sent = statuses.filter((status) => status === 201).length;
+      // Never past the limit; refused early by at most a lease less one per other worker.
+      expect(sent).toBeLessThanOrEqual(SENDS_PER_USER);
+      expect(sent).toBeGreaterThanOrEqual(SENDS_PER_USER - (WORKERS - 1));
+      expect(new Set(statuses.filter((status) => status !== 201))).toEqual(new Set([429]));
+      const stored = await client.query('SELECT 1 FROM messages WHERE recipient_id = $1', [recipientId]);
+      expect(stored.rowCount).toBe(sent);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('on SIGTERM all drain their sends in flight and the service exits 0', async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      // Signed up in SQL: the auth limit above is spent on purpose.
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO users (username, email, password_hash) VALUES ('w_alice', 'w_alice@example.com', 'x'),
-         ('w_bob', 'w_bob@example.com', 'x') RETURNING id`,
-      );
-      const token = 'w'.repeat(43);
-      await client.query(
-        `INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, sha256($2), now() + interval '1 hour')`,
-        [rows[0].id, Buffer.from(token)],
-      );
+      const { token, recipientId } = await pairInSql(client, 'w');
       const inFlight = Array.from({ length: 30 }, (_, i) =>
-        post(service!.url, '/send', { user_id: rows[1].id, message: `in flight ${i}` }, token).then(
+        post(service!.url, '/send', { user_id: recipientId, message: `in flight ${i}` }, token).then(
           async (response) => ({ status: response.status, id: ((await response.json()) as { id?: number }).id }),
           () => ({ status: 0, id: undefined }),
         ),
