@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { attachmentsEnv, measureAttachments } from './attachments.js';
+import { measureAttachments } from './attachments.js';
 import { withCpu } from './cpu.js';
 import { INCONSISTENT_CHATS_SQL } from '../src/chats/chat-consistency.js';
 import { reportPgErrors } from '../src/database/pg-errors.js';
@@ -19,38 +19,14 @@ import { medianRound, runHttpLoad, runSqlLoad } from './load.js';
 import { measureObservability } from './observability.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { type AfterIdleRow, type BenchReport, writeReport } from './report.js';
-import {
-  buildScenarios,
-  CHANGEABLE_MESSAGES,
-  EDIT_WINDOW_SECONDS,
-  type Scenario,
-  type ScenarioKey,
-} from './scenarios.js';
+import { buildScenarios, CHANGEABLE_MESSAGES, type Scenario, type ScenarioKey } from './scenarios.js';
 import { benchToken, changeableMessages, deepCursor, HOT_USER, insertUsers, seed } from './seed.js';
+import { POOL_SIZE, serviceEnv } from './service-env.js';
 import { type RunningService, startService } from './service.js';
 import { measureReplica } from './replica.js';
 import { measureSearchCost } from './search-cost.js';
 import { type ReplicaCluster, startReplicaCluster } from '../test/support/replica-cluster.js';
 import { measureFreshness, measureSearch, prepareSearch } from './search.js';
-
-// Database connections on each side: the baseline's pool, and the service's pools across its workers.
-const POOL_SIZE = 10;
-
-function serviceEnv(options: BenchOptions, storageDir: string): Record<string, string> {
-  return {
-    ...attachmentsEnv(storageDir),
-    WEB_CONCURRENCY: String(options.workers),
-    DB_POOL_SIZE: String(Math.ceil(POOL_SIZE / options.workers)),
-    // Limits far above the load, so the run measures the service, not 429s (the limiter still runs).
-    RATE_LIMIT_SEND_PER_USER: '1000000',
-    RATE_LIMIT_BROADCAST_PER_USER: '1000',
-    RATE_LIMIT_EDIT_PER_USER: '1000000',
-    RATE_LIMIT_REACT_PER_USER: '1000000',
-    RATE_LIMIT_SEARCH_PER_USER: '1000000',
-    // No edit window (the default is 900 s): the edit row changes seeded messages, which are a day old.
-    MESSAGE_EDIT_WINDOW_SECONDS: String(EDIT_WINDOW_SECONDS),
-  };
-}
 
 const SINGLE_SECONDS = 3;
 /** Sends, one at a time, whose time until they are findable is measured. */

@@ -158,7 +158,7 @@ export async function startService(
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilHealthy(url, child);
-  if (script === SERVICE_SCRIPT) await waitUntilReady(url, child);
+  if (script.endsWith(SERVICE_SCRIPT)) await waitUntilReady(url, child);
   return {
     url,
     pid: child.pid as number,

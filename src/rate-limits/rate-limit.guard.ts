@@ -15,18 +15,18 @@ import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Inj
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthUser } from '../common/caller/auth-user.js';
 import type { Environment } from '../config/environment.js';
 import { observers } from '../observability/hooks.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
-import { createLimiter, type Limiter } from './limiter.js';
+import { createLimiter } from './limiter.js';
 import { RATE_LIMIT_GROUP, type RateLimitGroup } from './rate-limit.decorator.js';
 
 type LimitedRequest = Request & { user?: AuthUser };
 
 interface Limit {
-  limiter: Limiter;
+  limiter: RateLimiterAbstract;
   key: (request: LimitedRequest) => string;
   /** What the request costs; one when unset. */
   points?: (request: LimitedRequest) => number;

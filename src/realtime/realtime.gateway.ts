@@ -22,14 +22,14 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthService } from '../auth/auth.service.js';
 import { BlocksService } from '../blocks/blocks.service.js';
 import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { createValidationPipe } from '../common/validation.js';
 import type { Environment } from '../config/environment.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
-import { createLimiter, type Limiter } from '../rate-limits/limiter.js';
+import { createLimiter } from '../rate-limits/limiter.js';
 import { type OptionalRedis, REDIS_CLIENT } from '../redis/redis.module.js';
 import { UsersService } from '../users/users.service.js';
 import { PresenceAwayDto, PresenceWatchDto, TypingDto } from './dto/realtime-events.dto.js';
@@ -56,8 +56,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger(RealtimeGateway.name);
   private readonly validation = createValidationPipe();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
-  private readonly typingLimiter: Limiter;
-  private readonly watchLimiter: Limiter;
+  private readonly typingLimiter: RateLimiterAbstract;
+  private readonly watchLimiter: RateLimiterAbstract;
   private recheck?: NodeJS.Timeout;
 
   constructor(
@@ -183,7 +183,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return (await this.validation.transform(body, { type: 'body', metatype, data: '' })) as T;
   }
 
-  private async consume(limiter: Limiter, userId: number): Promise<void> {
+  private async consume(limiter: RateLimiterAbstract, userId: number): Promise<void> {
     try {
       await limiter.consume(String(userId));
     } catch (rejection) {
