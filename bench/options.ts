@@ -31,6 +31,16 @@ export interface BenchOptions {
   idleSeconds: number;
 }
 
+/**
+ * The service's workers in a full run: the machine's cores less one, which PostgreSQL (on the same machine here)
+ * needs more than any worker. On two cores one worker served 21% more sends than two, with 43% less service CPU
+ * per send, and the reads as many (docs/performance.md, History, 2026-12-07 15:40-16:40). The smoke run keeps
+ * one per core, so that CI drives the multi-process path.
+ */
+function workersBesideDatabase(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -86,7 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     concurrency: number(values.concurrency, 32),
     durationSeconds: number(values.duration, 5),
     rounds: number(values.rounds, 3),
-    workers: number(values.workers, availableParallelism()),
+    workers: number(values.workers, workersBesideDatabase()),
     growth: values.growth === undefined ? null : values.growth.split(',').map(Number),
     smoke: false,
     observabilityOnly: values['observability-only'] ?? false,
